@@ -1,0 +1,33 @@
+# Every target bootstraps .venv on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv test demo bench load serve clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
+	touch $(STAMP)
+
+test: venv
+	$(BIN)/python -m pytest
+
+demo: venv
+	$(BIN)/hubsim demo
+
+bench: venv
+	$(BIN)/python -m bench
+
+load: venv
+	$(BIN)/hubsim load
+
+serve: venv
+	$(BIN)/hubsim serve
+
+clean:
+	rm -rf $(VENV) build *.egg-info

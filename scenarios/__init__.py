@@ -1,0 +1,1 @@
+"""hubsim's scenarios: synthetic PLG user journeys, the runner that plays them, and the hubsim command."""

@@ -1,0 +1,34 @@
+"""The hubsim command: serve the simulator, generate scenarios, play the demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hubsim", description="A local, offline HubSpot for PLG integrations.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_serve_command(commands)
+    args = parser.parse_args(argv)
+    return args.run(args) or 0
+
+
+def add_serve_command(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="run the simulator behind a production WSGI server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--config", help="YAML file declaring portals (tokens, scopes, tier, time zone)")
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from simulator.server import serve_forever
+
+    return serve_forever(host=args.host, port=args.port, config_path=args.config, threads=args.threads)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
