@@ -1,0 +1,101 @@
+"""create_app: the Flask face of a Hub. Auth picks the portal; every failure is answered HubSpot's way."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+
+from simulator.config import HubConfig
+from simulator.errors import (
+    HubSpotError,
+    InternalError,
+    MissingScopes,
+    PayloadTooLarge,
+    RouteNotFound,
+    ValidationError,
+    new_correlation_id,
+)
+from simulator.errors import MethodNotAllowed as HubSpotMethodNotAllowed
+from simulator.hub import Hub
+from simulator.routes import control, objects, properties
+from simulator.routes.common import required_scope
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
+log = logging.getLogger(__name__)
+
+
+def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None = None) -> Flask:
+    if hub is None:
+        hub = Hub(config if isinstance(config, HubConfig) or config is None else HubConfig.model_validate(config))
+    app = Flask(__name__)
+    app.extensions["hubsim"] = hub
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.url_map.strict_slashes = False  # the SDK adds trailing slashes; never 308-redirect a POST
+    app.json.sort_keys = False
+    app.json.compact = True
+    app.json.mimetype = JSON_MIMETYPE
+    for module in (objects, properties, control):
+        app.register_blueprint(module.bp)
+    app.before_request(_authenticate)
+    app.after_request(_correlate)
+    app.register_error_handler(HubSpotError, _hubspot_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def _authenticate() -> None:
+    if request.routing_exception is not None:
+        raise request.routing_exception  # an unknown route or method is a 404/405, whoever asks
+    view = current_app.view_functions[request.endpoint]
+    if getattr(view, "public", False):
+        return
+    hub: Hub = current_app.extensions["hubsim"]
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    g.portal = hub.portal(token.strip() if scheme.lower() == "bearer" else None)
+    scope = required_scope(view, request.view_args or {})
+    granted = g.portal.settings.scopes
+    if scope and granted is not None and scope not in granted:
+        raise MissingScopes([scope])
+    g.portal.run_due()
+
+
+def _correlate(response: Response) -> Response:
+    response.headers.setdefault("X-HubSpot-Correlation-Id", g.get("correlation_id") or new_correlation_id())
+    return response
+
+
+def _error_response(error: HubSpotError) -> Response:
+    g.correlation_id = new_correlation_id()
+    response = current_app.json.response(error.to_json(g.correlation_id))
+    response.status_code = error.status
+    return response
+
+
+def _hubspot_error(error: HubSpotError) -> Response:
+    return _error_response(error)
+
+
+def _http_error(error: HTTPException) -> Response:
+    if isinstance(error, NotFound):
+        translated: HubSpotError = RouteNotFound(f"No route for {request.method} {request.path}")
+    elif isinstance(error, MethodNotAllowed):
+        translated = HubSpotMethodNotAllowed(f"Method {request.method} is not allowed on {request.path}")
+    elif isinstance(error, RequestEntityTooLarge):
+        translated = PayloadTooLarge(f"Request body is larger than the limit of {MAX_BODY_BYTES} bytes")
+    else:
+        translated = ValidationError(error.description or error.name, status=error.code or 400)
+    response = _error_response(translated)
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _unexpected_error(error: Exception) -> Response:
+    log.exception("unexpected error answering %s %s", request.method, request.path)
+    return _error_response(InternalError("An internal error occurred in the simulator (a hubsim bug: see its log)"))

@@ -1,0 +1,1 @@
+"""HubSpot's CRM: objects, properties, and (later) search, associations and owners."""

@@ -1,0 +1,1 @@
+"""What a test harness adds to HubSpot: clock and portal control, faults, the journal, snapshots."""

@@ -1,0 +1,181 @@
+"""Hub: the portals, by token. Portal: one HubSpot account (clock, stores, settings, lock, scheduler)."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from simulator.clock import SimClock
+from simulator.config import HubConfig, PortalConfig, Tier
+from simulator.crm.object_types import OBJECT_TYPES, ObjectType, resolve
+from simulator.crm.objects import ObjectStore
+from simulator.crm.properties import PropertyStore
+from simulator.errors import InvalidAuthentication
+from simulator.scheduler import Job, Scheduler
+
+FIRST_PORTAL_ID = 10_000_001
+TICK_SECONDS = 0.05  # how often a running clock's due work is looked for
+log = logging.getLogger(__name__)
+
+
+class PortalSettings:
+    def __init__(self, config: PortalConfig):
+        self.tier: Tier = config.tier
+        self.time_zone = config.time_zone
+        self.scopes: set[str] | None = set(config.scopes) if config.scopes is not None else None
+        self.rate_limits = True
+        self.retry_after = False
+
+    def dump(self) -> dict:
+        return {
+            "tier": self.tier,
+            "timeZone": self.time_zone,
+            "scopes": sorted(self.scopes) if self.scopes is not None else None,
+            "rateLimits": self.rate_limits,
+            "retryAfter": self.retry_after,
+        }
+
+
+class Portal:
+    def __init__(self, portal_id: int, config: PortalConfig, *, wall: Callable[[], float] = time.time,
+                 on_schedule: Callable[[], None] = lambda: None):
+        self.id = portal_id
+        self.token = config.token
+        self.settings = PortalSettings(config)
+        self.lock = threading.RLock()
+        self.clock = SimClock(wall=wall)
+        self.scheduler = Scheduler()
+        self._on_schedule = on_schedule
+        self._build_stores()
+
+    def _build_stores(self) -> None:
+        ids = itertools.count(1)
+        self._properties = {t.name: PropertyStore(t, self.lock, self.clock.now) for t in OBJECT_TYPES}
+        self._objects = {
+            t.name: ObjectStore(
+                t, self._properties[t.name], lock=self.lock, now=self.clock.now, next_id=ids.__next__,
+                portal_id=self.id,
+            )
+            for t in OBJECT_TYPES
+        }
+
+    def reset(self) -> None:
+        """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""
+        with self.lock:
+            self.scheduler.clear()
+            self._build_stores()
+
+    def object_type(self, name: str) -> ObjectType:
+        return resolve(name)
+
+    def objects(self, object_type: str) -> ObjectStore:
+        return self._objects[resolve(object_type).name]
+
+    def properties(self, object_type: str) -> PropertyStore:
+        return self._properties[resolve(object_type).name]
+
+    # --- due work -------------------------------------------------------------------------------------------
+
+    def schedule(self, delay: timedelta, job: Job) -> None:
+        with self.lock:
+            self.scheduler.at(self.clock.now() + delay, job)
+        self._on_schedule()
+
+    def run_due(self) -> None:
+        """Run every job due at or before now, in time order; outbound work after the lock is released."""
+        while True:
+            with self.lock:
+                entry = self.scheduler.pop_due(self.clock.now())
+                if entry is None:
+                    return
+                outbound = list(entry.job(entry.due) or ())
+            for send in outbound:
+                send()
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock forward; each job due on the way runs at its own due time, in order."""
+        if delta < timedelta(0):
+            raise ValueError("the clock only advances forwards")
+        target = self.clock.now() + delta
+        while True:
+            with self.lock:
+                due = self.scheduler.next_due()
+                if due is None or due > target:
+                    break
+                self.clock.advance(max(due - self.clock.now(), timedelta(0)))
+            self.run_due()
+        with self.lock:
+            self.clock.advance(max(target - self.clock.now(), timedelta(0)))
+        self.run_due()
+
+
+class Hub:
+    """Every portal of one simulator, by token; and the ticker that serves running clocks."""
+
+    def __init__(self, config: HubConfig | None = None, *, wall: Callable[[], float] = time.time):
+        self.config = config or HubConfig()
+        self._wall = wall
+        self._lock = threading.Lock()
+        self._portals: dict[str, Portal] = {}
+        self._ids = itertools.count(FIRST_PORTAL_ID)
+        self._ticker: threading.Thread | None = None
+        self._stopping = threading.Event()
+        for declared in self.config.portals:
+            self._open(declared)
+
+    @property
+    def is_open(self) -> bool:
+        return self.config.is_open
+
+    def portal(self, token: str | None) -> Portal:
+        """The caller's portal; in open mode an unknown token opens a fresh one."""
+        if not token:
+            raise InvalidAuthentication()
+        found = self._portals.get(token)
+        if found is not None:
+            return found
+        if not self.is_open:
+            raise InvalidAuthentication()
+        with self._lock:
+            found = self._portals.get(token)
+            return found if found is not None else self._open(PortalConfig(token=token))
+
+    def portals(self) -> list[Portal]:
+        return list(self._portals.values())
+
+    def drop(self, token: str) -> None:
+        with self._lock:
+            self._portals.pop(token, None)
+
+    def _open(self, config: PortalConfig) -> Portal:
+        portal_id = config.portal_id if config.portal_id is not None else next(self._ids)
+        portal = Portal(portal_id, config, wall=self._wall, on_schedule=self._ensure_ticker)
+        self._portals[config.token] = portal
+        return portal
+
+    # --- the running clock ------------------------------------------------------------------------------------
+
+    def _ensure_ticker(self) -> None:
+        with self._lock:
+            if self._ticker is None and not self._stopping.is_set():
+                self._ticker = threading.Thread(target=self._tick, name="hubsim-ticker", daemon=True)
+                self._ticker.start()
+
+    def _tick(self) -> None:
+        while not self._stopping.wait(TICK_SECONDS):
+            for portal in self.portals():
+                due = portal.scheduler.next_due()
+                if due is not None and due <= portal.clock.now():
+                    try:
+                        portal.run_due()
+                    except Exception:  # a failing job is a simulator bug; it must not stop every other portal
+                        log.exception("due work failed in portal %s", portal.id)
+
+    def close(self) -> None:
+        self._stopping.set()
+        if self._ticker is not None:
+            self._ticker.join(timeout=1)

@@ -1,0 +1,87 @@
+"""What every route needs: the caller's portal, its body, its query parameters, its required scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import current_app, g, request
+
+from simulator.crm.object_types import resolve
+from simulator.errors import ValidationError
+from simulator.hub import Hub, Portal
+from simulator.wire import WireModel, decode_json
+
+M = TypeVar("M", bound=WireModel)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def hub() -> Hub:
+    return current_app.extensions["hubsim"]
+
+
+def portal() -> Portal:
+    return g.portal
+
+
+def body(model: type[M]) -> M:
+    return model.parse(json_body())
+
+
+def json_body() -> Any:
+    return decode_json(request.get_data(cache=True))
+
+
+def requires(scope: str) -> Callable[[F], F]:
+    """The OAuth scope a route needs; `{object_type}` becomes the path's object type (contacts, companies...)."""
+
+    def mark(view: F) -> F:
+        view.required_scope = scope  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def required_scope(view: Callable[..., Any], view_args: dict[str, Any]) -> str | None:
+    scope = getattr(view, "required_scope", None)
+    if scope and "{object_type}" in scope:
+        scope = scope.replace("{object_type}", resolve(view_args["object_type"]).name)
+    return scope
+
+
+# --- query parameters: the SDK repeats keys, the newer SDK comma-joins them, and booleans come as True/true ---------
+
+
+def query_list(name: str) -> list[str] | None:
+    if name not in request.args:
+        return None
+    return [part.strip() for raw in request.args.getlist(name) for part in raw.split(",") if part.strip()]
+
+
+def query_bool(name: str, default: bool = False) -> bool:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.lower()
+    if lowered not in ("true", "false"):
+        raise ValidationError(f"Query parameter {name} must be true or false, got {raw!r}")
+    return lowered == "true"
+
+
+def query_int(name: str, default: int, *, minimum: int = 1, maximum: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError(f"Query parameter {name} must be an integer, got {raw!r}") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ValidationError(f"Query parameter {name} must be {bounds}, got {value}")
+    return value
+
+
+def query_str(name: str) -> str | None:
+    raw = request.args.get(name)
+    return raw if raw else None

@@ -1,0 +1,64 @@
+"""The production WSGI server (waitress, threaded, one process: portals live in its memory)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+
+from waitress.server import create_server
+
+from simulator.app import create_app
+from simulator.config import ConfigError, HubConfig, load_config
+from simulator.hub import Hub
+
+DEFAULT_THREADS = 8
+log = logging.getLogger(__name__)
+
+
+def make_server(hub: Hub, *, host: str = "127.0.0.1", port: int = 0, threads: int = DEFAULT_THREADS):
+    """A waitress server for `hub`, bound but not yet serving; port 0 picks a free one (`server.effective_port`)."""
+    return create_server(
+        create_app(hub),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="hubsim",
+        # HubSpot answers big batches and long searches; waitress's defaults would cut them off or queue them.
+        channel_timeout=300,
+        connection_limit=1000,
+        clear_untrusted_proxy_headers=True,
+    )
+
+
+def serve_forever(*, host: str, port: int, config_path: str | None, threads: int = DEFAULT_THREADS) -> int:
+    try:
+        config = load_config(config_path) if config_path else HubConfig()
+    except ConfigError as exc:
+        print(f"hubsim: {exc}", file=sys.stderr)
+        return 2
+    hub = Hub(config)
+    server = make_server(hub, host=host, port=port, threads=threads)
+    base_url = f"http://{host}:{server.effective_port}"
+    token = config.portals[0].token if config.portals else "pat-local-hubsim"
+    mode = "open: any bearer token gets its own portal" if hub.is_open else f"{len(config.portals)} declared portals"
+    print(f"hubsim serving HubSpot at {base_url}  ({mode})", flush=True)
+    print(f"  token: {token}", flush=True)
+    print(f"  try:   curl -H 'Authorization: Bearer {token}' {base_url}/crm/v3/objects/contacts", flush=True)
+    stop = threading.Event()
+
+    def shut_down(signum, frame):  # noqa: ARG001 - signal handler signature
+        stop.set()
+        server.close()
+
+    signal.signal(signal.SIGTERM, shut_down)
+    signal.signal(signal.SIGINT, shut_down)
+    try:
+        server.run()
+    except OSError:
+        if not stop.is_set():
+            raise
+    finally:
+        hub.close()
+    return 0

@@ -1,0 +1,149 @@
+"""The test face: `Simulator` (a server on an ephemeral loopback port, in a thread) and the pytest plugin.
+
+    with Simulator() as sim:
+        client = HubSpot(access_token=sim.token, host=sim.base_url, base_url=sim.base_url)
+        sim.clock.advance(days=1)
+
+The plugin's fixture `hubspot_sim` shares one server per test session and gives each test a fresh portal.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from simulator.config import HubConfig
+from simulator.hub import Hub
+from simulator.server import make_server
+
+
+class Clock:
+    """The portal's clock, moved through the control API (so it works on any hubsim, in-process or not)."""
+
+    def __init__(self, control: httpx.Client):
+        self._control = control
+
+    def _post(self, **command: Any) -> dict[str, Any]:
+        response = self._control.post("/_sim/clock", json=command)
+        response.raise_for_status()
+        return response.json()
+
+    def state(self) -> dict[str, Any]:
+        response = self._control.get("/_sim/clock")
+        response.raise_for_status()
+        return response.json()
+
+    def now(self) -> datetime:
+        return datetime.fromisoformat(self.state()["now"])
+
+    def freeze(self) -> datetime:
+        return datetime.fromisoformat(self._post(freeze=True)["now"])
+
+    def unfreeze(self) -> datetime:
+        return datetime.fromisoformat(self._post(freeze=False)["now"])
+
+    def set(self, moment: datetime) -> datetime:
+        return datetime.fromisoformat(self._post(set=moment.isoformat())["now"])
+
+    def speed(self, factor: float) -> None:
+        self._post(speed=factor)
+
+    def advance(self, delta: timedelta | None = None, **units: float) -> datetime:
+        """advance(timedelta(hours=1)) or advance(days=1, hours=2); runs everything that falls due on the way."""
+        delta = (delta or timedelta()) + timedelta(**units)
+        return datetime.fromisoformat(self._post(advance=delta.total_seconds())["now"])
+
+
+class SimPortal:
+    """One portal of a running simulator, seen through its token."""
+
+    def __init__(self, base_url: str, token: str):
+        self.base_url = base_url
+        self.token = token
+        self._control = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        self.clock = Clock(self._control)
+
+    def client(self, **options: Any) -> httpx.Client:
+        """An httpx client for this portal; the caller closes it."""
+        options.setdefault("timeout", 30)
+        return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {self.token}"}, **options)
+
+    def reset(self) -> None:
+        self._control.post("/_sim/reset").raise_for_status()
+
+    def settings(self, **changes: Any) -> dict[str, Any]:
+        """Read, or change, the portal's settings (tier, timeZone, scopes, rateLimits, retryAfter)."""
+        response = self._control.post("/_sim/portal", json=changes) if changes else self._control.get("/_sim/portal")
+        response.raise_for_status()
+        return response.json()
+
+    def close(self) -> None:
+        self._control.close()
+
+
+class Simulator(SimPortal):
+    """A hubsim on 127.0.0.1 in a background thread, and the handle of its default portal."""
+
+    def __init__(
+        self,
+        *,
+        config: HubConfig | dict[str, Any] | None = None,
+        hub: Hub | None = None,
+        token: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ):
+        if hub is None:
+            hub = Hub(config if isinstance(config, HubConfig) or config is None else HubConfig.model_validate(config))
+        self.hub = hub
+        self._server = make_server(hub, host=host, port=port)
+        self._thread = threading.Thread(target=self._server.run, name="hubsim-server", daemon=True)
+        default_token = token or (hub.config.portals[0].token if hub.config.portals else f"pat-local-{uuid.uuid4()}")
+        super().__init__(f"http://{host}:{self._server.effective_port}", default_token)
+
+    def start(self) -> Simulator:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.close()
+        self._server.close()
+        for channel in list(self._server._map.values()):  # keep-alive connections would keep the loop alive
+            channel.close()
+        self._server.task_dispatcher.shutdown(timeout=5)
+        self._thread.join(timeout=5)
+        self.hub.close()
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def portal(self, token: str | None = None) -> SimPortal:
+        """A handle on another portal of this simulator (a fresh one for a new token in open mode)."""
+        return SimPortal(self.base_url, token or f"pat-local-{uuid.uuid4()}")
+
+
+# --- pytest plugin (entry point pytest11) --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def hubspot_sim_server() -> Iterator[Simulator]:
+    with Simulator() as sim:
+        yield sim
+
+
+@pytest.fixture
+def hubspot_sim(hubspot_sim_server: Simulator) -> Iterator[SimPortal]:
+    """A fresh portal on the session's simulator: nothing another test did is visible."""
+    handle = hubspot_sim_server.portal()
+    yield handle
+    handle.close()
+    hubspot_sim_server.hub.drop(handle.token)
