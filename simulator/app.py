@@ -20,6 +20,7 @@ from simulator.errors import (
 )
 from simulator.errors import MethodNotAllowed as HubSpotMethodNotAllowed
 from simulator.hub import Hub
+from simulator.openapi import document
 from simulator.routes import control, objects, properties
 from simulator.routes.common import required_scope
 
@@ -40,6 +41,8 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.json.mimetype = JSON_MIMETYPE
     for module in (objects, properties, control):
         app.register_blueprint(module.bp)
+    openapi_document = document()
+    app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))
     app.before_request(_authenticate)
     app.after_request(_correlate)
     app.register_error_handler(HubSpotError, _hubspot_error)

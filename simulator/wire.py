@@ -65,7 +65,8 @@ def decode_json(raw: bytes) -> Any:
 
 def iso(moment: datetime) -> str:
     """HubSpot's timestamp format: UTC, milliseconds, Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    m = moment.astimezone(UTC)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}.{m.microsecond // 1000:03d}Z"
 
 
 def epoch_ms(moment: datetime) -> int:

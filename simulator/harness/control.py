@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import field_validator
@@ -13,6 +13,12 @@ from simulator.errors import ValidationError
 from simulator.hub import Portal
 from simulator.wire import WireModel, iso
 
+# HubSpot's timestamps are epoch milliseconds; a clock outside these bounds would only produce nonsense.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+MAX_ADVANCE = timedelta(days=365 * 100)
+_UNIT_SECONDS = {"weeks": 604_800, "days": 86_400, "hours": 3_600, "minutes": 60, "seconds": 1}
+MAX_SPEED = 100_000.0
 _DURATION = re.compile(
     r"^P(?:(?P<weeks>\d+(?:\.\d+)?)W)?(?:(?P<days>\d+(?:\.\d+)?)D)?"
     r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
@@ -21,24 +27,28 @@ _DURATION = re.compile(
 
 def parse_duration(value: str | float | int) -> timedelta:
     """Seconds, or an ISO-8601 duration in weeks, days, hours, minutes and seconds (P1D, PT90M, P1DT12H)."""
-    if isinstance(value, bool):
-        raise ValidationError("advance takes seconds or an ISO-8601 duration such as P1D")
-    if isinstance(value, int | float):
-        seconds = float(value)
-    else:
-        try:
-            seconds = float(value)
-        except ValueError:
-            match = _DURATION.match(value.strip().upper())
-            if not match or value.strip().upper() in ("P", "PT") or value.strip().upper().endswith("T"):
-                raise ValidationError(
-                    f"advance takes seconds or an ISO-8601 duration such as P1D or PT90M, got {value!r}"
-                ) from None
-            parts = {k: float(v) for k, v in match.groupdict().items() if v}
-            return timedelta(**parts)
-    if seconds < 0:
-        raise ValidationError("The clock only moves forwards: advance must not be negative")
+    seconds = _seconds(value)
+    if seconds is None:
+        raise ValidationError(f"advance takes seconds or an ISO-8601 duration such as P1D or PT90M, got {value!r}")
+    if not 0 <= seconds <= MAX_ADVANCE.total_seconds():
+        raise ValidationError(f"advance must be between 0 and {MAX_ADVANCE.days} days, got {value!r}")
     return timedelta(seconds=seconds)
+
+
+def _seconds(value: str | float | int) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    text = value.strip().upper()
+    match = _DURATION.match(text)
+    if not match or text in ("P", "PT") or text.endswith("T"):
+        return None
+    return sum(float(amount) * _UNIT_SECONDS[unit] for unit, amount in match.groupdict().items() if amount)
 
 
 class ClockCommand(WireModel):
@@ -50,15 +60,19 @@ class ClockCommand(WireModel):
     @field_validator("set")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             raise ValueError("set needs a time zone, e.g. 2030-01-01T00:00:00Z")
+        if not EARLIEST <= value <= LATEST:
+            raise ValueError(f"set must fall between {EARLIEST.date()} and {LATEST.date()}")
         return value
 
     @field_validator("speed")
     @classmethod
     def _positive(cls, value: float | None) -> float | None:
-        if value is not None and value <= 0:
-            raise ValueError("speed must be positive")
+        if value is not None and not 0 < value <= MAX_SPEED:
+            raise ValueError(f"speed must be above 0 and at most {MAX_SPEED:g}")
         return value
 
 
@@ -69,6 +83,8 @@ def clock_state(portal: Portal) -> dict[str, Any]:
 def control_clock(portal: Portal, command: ClockCommand) -> dict[str, Any]:
     """Set, then freeze or run, then change speed, then advance (running what falls due on the way)."""
     delta = parse_duration(command.advance) if command.advance is not None else None
+    if delta is not None and (command.set or portal.clock.now()) + delta > LATEST:
+        raise ValidationError(f"advance would take the clock past {LATEST.date()}")
     if command.set is not None:
         portal.clock.set(command.set)
     if command.freeze is True:

@@ -1,0 +1,294 @@
+"""The simulator's own OpenAPI document (/openapi.json): every route it serves, written here, not copied.
+
+Request bodies come from the wire models the routes parse, so the document cannot drift from what is accepted.
+A test checks that every route of the app is documented.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+import simulator
+from simulator.crm import inputs
+from simulator.crm.object_types import OBJECT_TYPES
+from simulator.crm.properties import (
+    PropertyCreate,
+    PropertyDefinition,
+    PropertyGroup,
+    PropertyGroupCreate,
+    PropertyGroupUpdate,
+    PropertyUpdate,
+)
+from simulator.harness.control import ClockCommand, PortalSettingsUpdate
+from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
+
+REF = "#/components/schemas/{model}"
+JSON = "application/json"
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": REF.format(model=name)}
+
+
+def array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+def obj(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+DATETIME = {"type": "string", "format": "date-time"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+
+# Response shapes, hand-written after HubSpot's (field names and required lists as its SDKs expect).
+RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": obj(
+        ["status", "message", "correlationId", "category"],
+        status=STRING,
+        message=STRING,
+        correlationId=STRING,
+        category=STRING,
+        subCategory=STRING,
+        errors=array(obj(["message"], message=STRING, code=STRING, **{"in": STRING}, context={"type": "object"})),
+        context={"type": "object", "additionalProperties": array(STRING)},
+        links={"type": "object", "additionalProperties": STRING},
+    ),
+    "StandardError": obj(
+        ["status", "category", "message", "context", "errors", "links"],
+        status=STRING,
+        category=STRING,
+        message=STRING,
+        context={"type": "object", "additionalProperties": array(STRING)},
+        errors=array({"type": "object"}),
+        links={"type": "object", "additionalProperties": STRING},
+        subCategory=STRING,
+    ),
+    "ValueWithTimestamp": obj(
+        ["value", "timestamp", "sourceType"], value=STRING, timestamp=DATETIME, sourceType=STRING, sourceId=STRING
+    ),
+    "SimplePublicObject": obj(
+        ["id", "properties", "createdAt", "updatedAt", "archived"],
+        id=STRING,
+        properties={"type": "object", "additionalProperties": NULLABLE_STRING},
+        propertiesWithHistory={"type": "object", "additionalProperties": array(ref("ValueWithTimestamp"))},
+        createdAt=DATETIME,
+        updatedAt=DATETIME,
+        archived=BOOLEAN,
+        archivedAt=DATETIME,
+        associations={"type": "object"},
+        new=BOOLEAN,
+    ),
+    "Paging": obj(["next"], next=obj(["after"], after=STRING, link=STRING)),
+    "ObjectPage": obj(["results"], results=array(ref("SimplePublicObject")), paging=ref("Paging")),
+    "ObjectBatch": obj(
+        ["status", "results", "startedAt", "completedAt"],
+        status={"type": "string", "enum": ["PENDING", "PROCESSING", "CANCELED", "COMPLETE"]},
+        results=array(ref("SimplePublicObject")),
+        startedAt=DATETIME,
+        completedAt=DATETIME,
+        numErrors=INTEGER,
+        errors=array(ref("StandardError")),
+    ),
+    "PropertyList": obj(["results"], results=array(ref("PropertyDefinition"))),
+    "PropertyBatch": obj(
+        ["status", "results", "startedAt", "completedAt"],
+        status=STRING,
+        results=array(ref("PropertyDefinition")),
+        startedAt=DATETIME,
+        completedAt=DATETIME,
+        numErrors=INTEGER,
+        errors=array(ref("StandardError")),
+    ),
+    "PropertyGroupList": obj(["results"], results=array(ref("PropertyGroup"))),
+    "Health": obj(["status", "version"], status=STRING, version=STRING),
+    "Clock": obj(["now", "frozen", "speed"], now=DATETIME, frozen=BOOLEAN, speed={"type": "number"}),
+    "PortalSettings": obj(
+        ["portalId", "tier", "timeZone", "scopes", "rateLimits", "retryAfter"],
+        portalId=INTEGER,
+        tier=STRING,
+        timeZone=STRING,
+        scopes={"type": ["array", "null"], "items": STRING},
+        rateLimits=BOOLEAN,
+        retryAfter=BOOLEAN,
+    ),
+}
+
+# Models whose JSON schema pydantic writes: request bodies and the stored shapes returned as they are.
+MODELS: list[type[BaseModel]] = [
+    inputs.ObjectCreate,
+    inputs.ObjectUpdate,
+    inputs.BatchCreate,
+    inputs.BatchRead,
+    inputs.BatchUpdate,
+    inputs.BatchUpsert,
+    inputs.BatchArchive,
+    PropertyCreate,
+    PropertyUpdate,
+    PropertyDefinition,
+    PropertyGroup,
+    PropertyGroupCreate,
+    PropertyGroupUpdate,
+    BatchPropertyCreate,
+    BatchPropertyNames,
+    BatchPropertyRead,
+    ClockCommand,
+    PortalSettingsUpdate,
+]
+
+
+class Operations:
+    """Collects operations: paths[path][method] = operation."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, dict[str, Any]] = {}
+
+    def add(
+        self,
+        method: str,
+        path: str,
+        operation_id: str,
+        *,
+        tag: str,
+        body: str | None = None,
+        query: dict[str, dict[str, Any]] | None = None,
+        responses: dict[int, str | None],
+        public: bool = False,
+    ) -> None:
+        parameters = [
+            {"name": name, "in": "path", "required": True, "schema": _path_schema(name)}
+            for name in _path_names(path)
+        ]
+        parameters += [
+            {"name": name, "in": "query", "required": False, "schema": schema, **_explode(schema)}
+            for name, schema in (query or {}).items()
+        ]
+        operation: dict[str, Any] = {"operationId": operation_id, "tags": [tag], "parameters": parameters}
+        if body:
+            operation["requestBody"] = {"required": True, "content": {JSON: {"schema": ref(body)}}}
+        operation["responses"] = {
+            str(status): {"description": str(status), **({"content": {JSON: {"schema": ref(name)}}} if name else {})}
+            for status, name in responses.items()
+        }
+        operation["responses"]["default"] = {
+            "description": "HubSpot's error envelope",
+            "content": {JSON: {"schema": ref("Error")}},
+        }
+        if public:
+            operation["security"] = []
+        self.paths.setdefault(path, {})[method.lower()] = operation
+
+
+def _path_names(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+
+
+def _path_schema(name: str) -> dict[str, Any]:
+    if name == "objectType":
+        return {"type": "string", "enum": [t.name for t in OBJECT_TYPES]}
+    if name == "objectId":
+        return {"type": "string", "pattern": "^[0-9]{1,12}$"}
+    return {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,40}$"}
+
+
+def _explode(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"style": "form", "explode": True} if schema.get("type") == "array" else {}
+
+
+PAGE = {"limit": {"type": "integer", "minimum": 1, "maximum": 100}, "after": {"type": "string", "pattern": "^[0-9]+$"}}
+READ_QUERY = {
+    "properties": array(STRING),
+    "propertiesWithHistory": array(STRING),
+    "archived": BOOLEAN,
+}
+
+
+def crm_objects(ops: Operations) -> None:
+    base = "/crm/v3/objects/{objectType}"
+    ops.add("GET", base, "get_page", tag="objects", query={**PAGE, **READ_QUERY}, responses={200: "ObjectPage"})
+    ops.add("POST", base, "create", tag="objects", body="ObjectCreate", responses={201: "SimplePublicObject"})
+    item = f"{base}/{{objectId}}"
+    ops.add("GET", item, "get_by_id", tag="objects", query={**READ_QUERY, "idProperty": STRING},
+            responses={200: "SimplePublicObject"})
+    ops.add("PATCH", item, "update", tag="objects", body="ObjectUpdate", query={"idProperty": STRING},
+            responses={200: "SimplePublicObject"})
+    ops.add("DELETE", item, "archive", tag="objects", responses={204: None})
+    for action, model, ok in (
+        ("create", "BatchCreate", 201),
+        ("read", "BatchRead", 200),
+        ("update", "BatchUpdate", 200),
+        ("upsert", "BatchUpsert", 200),
+    ):
+        ops.add("POST", f"{base}/batch/{action}", f"batch_{action}", tag="objects", body=model,
+                query={"archived": BOOLEAN} if action == "read" else None,
+                responses={ok: "ObjectBatch", 207: "ObjectBatch"})
+    ops.add("POST", f"{base}/batch/archive", "batch_archive", tag="objects", body="BatchArchive",
+            responses={204: None})
+
+
+def crm_properties(ops: Operations) -> None:
+    base = "/crm/v3/properties/{objectType}"
+    ops.add("GET", base, "get_all_properties", tag="properties",
+            query={"archived": BOOLEAN, "properties": array(STRING)}, responses={200: "PropertyList"})
+    ops.add("POST", base, "create_property", tag="properties", body="PropertyCreate",
+            responses={201: "PropertyDefinition"})
+    item = f"{base}/{{propertyName}}"
+    ops.add("GET", item, "get_property", tag="properties", query={"archived": BOOLEAN},
+            responses={200: "PropertyDefinition"})
+    ops.add("PATCH", item, "update_property", tag="properties", body="PropertyUpdate",
+            responses={200: "PropertyDefinition"})
+    ops.add("DELETE", item, "archive_property", tag="properties", responses={204: None})
+    ops.add("POST", f"{base}/batch/create", "batch_create_properties", tag="properties", body="BatchPropertyCreate",
+            responses={201: "PropertyBatch", 207: "PropertyBatch"})
+    ops.add("POST", f"{base}/batch/read", "batch_read_properties", tag="properties", body="BatchPropertyRead",
+            responses={200: "PropertyBatch", 207: "PropertyBatch"})
+    ops.add("POST", f"{base}/batch/archive", "batch_archive_properties", tag="properties",
+            body="BatchPropertyNames", responses={204: None})
+    groups = f"{base}/groups"
+    ops.add("GET", groups, "get_property_groups", tag="properties", responses={200: "PropertyGroupList"})
+    ops.add("POST", groups, "create_property_group", tag="properties", body="PropertyGroupCreate",
+            responses={201: "PropertyGroup"})
+    group = f"{groups}/{{groupName}}"
+    ops.add("GET", group, "get_property_group", tag="properties", responses={200: "PropertyGroup"})
+    ops.add("PATCH", group, "update_property_group", tag="properties", body="PropertyGroupUpdate",
+            responses={200: "PropertyGroup"})
+    ops.add("DELETE", group, "archive_property_group", tag="properties", responses={204: None})
+
+
+def control(ops: Operations) -> None:
+    ops.add("GET", "/_sim/health", "health", tag="control", responses={200: "Health"}, public=True)
+    ops.add("POST", "/_sim/reset", "reset_portal", tag="control", responses={204: None})
+    ops.add("GET", "/_sim/portal", "get_portal_settings", tag="control", responses={200: "PortalSettings"})
+    ops.add("POST", "/_sim/portal", "update_portal_settings", tag="control", body="PortalSettingsUpdate",
+            responses={200: "PortalSettings"})
+    ops.add("GET", "/_sim/clock", "get_clock", tag="control", responses={200: "Clock"})
+    ops.add("POST", "/_sim/clock", "control_clock", tag="control", body="ClockCommand", responses={200: "Clock"})
+
+
+SECTIONS = (crm_objects, crm_properties, control)
+
+
+def document() -> dict[str, Any]:
+    ops = Operations()
+    for section in SECTIONS:
+        section(ops)
+    _, model_schemas = models_json_schema([(m, "validation") for m in MODELS], ref_template=REF)
+    schemas = {**model_schemas.get("$defs", {}), **RESPONSE_SCHEMAS}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "hubsim",
+            "version": simulator.__version__,
+            "description": "A local, offline HubSpot: the routes hubsim simulates, with HubSpot's shapes.",
+        },
+        "paths": ops.paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+    }
