@@ -60,6 +60,8 @@ class ObjectStore:
         self._records: dict[str, Record] = {}
         self._order: list[int] = []  # every record id, ascending: list paging bisects it
         self._unique: dict[str, dict[str, str]] = {}  # property -> value -> id, live records only
+        # Told of every record created, updated or archived, under the portal lock (the search index follows them).
+        self.listeners: list[Callable[[Record], None]] = []
 
     def __len__(self) -> int:
         return sum(1 for r in self._records.values() if not r.archived)
@@ -263,6 +265,7 @@ class ObjectStore:
         self._records[object_id] = record
         self._order.append(int(object_id))
         self._index(record, values)
+        self._notify(record)
         return record
 
     def _apply_update(self, record: Record, changes: dict[str, str]) -> Record:
@@ -279,11 +282,17 @@ class ObjectStore:
         record.versions.append((now, API, changes))
         record.updated_at = now
         self._index(record, changes)
+        self._notify(record)
         return record
 
     def _archive(self, record: Record) -> None:
         self._unindex(record, record.values)
         record.archived, record.archived_at = True, self._now()
+        self._notify(record)
+
+    def _notify(self, record: Record) -> None:
+        for listener in self.listeners:
+            listener(record)
 
     def _derived(self, changes: dict[str, str]) -> dict[str, str]:
         if self.type.name == "contacts" and "email" in changes:
