@@ -11,6 +11,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hubsim", description="A local, offline HubSpot for PLG integrations.")
     commands = parser.add_subparsers(dest="command", required=True)
     add_serve_command(commands)
+    add_demo_command(commands)
     args = parser.parse_args(argv)
     return args.run(args) or 0
 
@@ -28,6 +29,17 @@ def run_serve(args: argparse.Namespace) -> int:
     from simulator.server import serve_forever
 
     return serve_forever(host=args.host, port=args.port, config_path=args.config, threads=args.threads)
+
+
+def add_demo_command(commands: argparse._SubParsersAction) -> None:
+    demo = commands.add_parser("demo", help="start a simulator and play a scripted walkthrough against it")
+    demo.set_defaults(run=run_demo)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from scenarios.demo import run_demo as play
+
+    return play()
 
 
 if __name__ == "__main__":
