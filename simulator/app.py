@@ -3,29 +3,36 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from simulator.config import HubConfig
+from simulator.crm.object_types import UnknownObjectType
 from simulator.errors import (
     HubSpotError,
     InternalError,
+    InvalidAuthentication,
     MissingScopes,
+    NotSimulated,
     PayloadTooLarge,
+    RateLimited,
     RouteNotFound,
     ValidationError,
     new_correlation_id,
 )
 from simulator.errors import MethodNotAllowed as HubSpotMethodNotAllowed
-from simulator.hub import Hub
+from simulator.hub import Hub, Portal
 from simulator.openapi import document
 from simulator.routes import control, objects, properties
 from simulator.routes.common import required_scope
+from simulator.unsimulated import area_of
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
+UNMETERED = ("/_sim", "/openapi.json")  # the harness's own routes: never rate limited, never journaled
 log = logging.getLogger(__name__)
 
 
@@ -43,7 +50,9 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
         app.register_blueprint(module.bp)
     openapi_document = document()
     app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))
+    app.before_request(_start)
     app.before_request(_authenticate)
+    app.after_request(_meter_and_record)  # after-request hooks run last-registered first: after _correlate
     app.after_request(_correlate)
     app.register_error_handler(HubSpotError, _hubspot_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -61,11 +70,74 @@ def _authenticate() -> None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     g.portal = hub.portal(token.strip() if scheme.lower() == "bearer" else None)
+    _throttle(g.portal)
     scope = required_scope(view, request.view_args or {})
     granted = g.portal.settings.scopes
     if scope and granted is not None and scope not in granted:
         raise MissingScopes([scope])
     g.portal.run_due()
+
+
+def _start() -> None:
+    g.started = time.perf_counter()
+
+
+def _throttle(portal: Portal) -> None:
+    """Count the request against the portal's rate limits before its route runs: a refused one changes nothing.
+
+    Every authenticated call counts, errors included (HubSpot asks that errors stay under 5% of daily calls)."""
+    if not portal.settings.rate_limits or request.path.startswith(UNMETERED):
+        return
+    g.rate = portal.limiter.check(request.method, request.path)
+    if g.rate.rejected:
+        raise RateLimited(g.rate.policy_name)
+
+
+def _meter_and_record(response: Response) -> Response:
+    """Rate-limit headers and the journal entry, for every answer of a portal's API, errors included."""
+    if request.path.startswith(UNMETERED):
+        return response
+    portal = g.get("portal") or _caller_portal()
+    if portal is None:
+        return response
+    decision = g.get("rate")
+    if decision is not None:
+        response.headers.update(decision.headers(secondly=portal.settings.secondly_headers))
+        if decision.rejected and portal.settings.retry_after:
+            response.headers["Retry-After"] = str(decision.retry_after)
+    if portal.settings.journal:
+        portal.journal.record(
+            time=portal.clock.now(),
+            method=request.method,
+            path=request.path,
+            query=request.query_string,
+            status=response.status_code,
+            latency_ms=(time.perf_counter() - g.started) * 1000,
+            request_body=_request_body(),
+            response_body=b"" if response.is_streamed else response.get_data(),
+            correlation_id=response.headers.get("X-HubSpot-Correlation-Id"),
+            throttled_by=decision.policy_name if decision is not None else None,
+            not_simulated=g.get("not_simulated", False),
+        )
+    return response
+
+
+def _caller_portal() -> Portal | None:
+    """The portal of a request that never reached authentication (an unknown route), when its token names one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    try:
+        return current_app.extensions["hubsim"].portal(token.strip())
+    except InvalidAuthentication:
+        return None
+
+
+def _request_body() -> bytes:
+    try:
+        return request.get_data(cache=True)
+    except HTTPException:  # a body over the size limit was refused unread
+        return b""
 
 
 def _correlate(response: Response) -> Response:
@@ -75,18 +147,25 @@ def _correlate(response: Response) -> Response:
 
 def _error_response(error: HubSpotError) -> Response:
     g.correlation_id = new_correlation_id()
+    g.not_simulated = isinstance(error, NotSimulated)
     response = current_app.json.response(error.to_json(g.correlation_id))
     response.status_code = error.status
     return response
 
 
 def _hubspot_error(error: HubSpotError) -> Response:
-    return _error_response(error)
+    area = area_of(request.path) if isinstance(error, UnknownObjectType) else None
+    return _error_response(NotSimulated(area, request.method, request.path) if area else error)
 
 
 def _http_error(error: HTTPException) -> Response:
     if isinstance(error, NotFound):
-        translated: HubSpotError = RouteNotFound(f"No route for {request.method} {request.path}")
+        area = area_of(request.path)
+        translated: HubSpotError = (
+            NotSimulated(area, request.method, request.path)
+            if area
+            else RouteNotFound(f"No route for {request.method} {request.path}")
+        )
     elif isinstance(error, MethodNotAllowed):
         translated = HubSpotMethodNotAllowed(f"Method {request.method} is not allowed on {request.path}")
     elif isinstance(error, RequestEntityTooLarge):

@@ -112,6 +112,13 @@ class RouteNotFound(HubSpotError):
     status, category = 404, "OBJECT_NOT_FOUND"
 
 
+class NotSimulated(RouteNotFound):
+    """A route HubSpot has and hubsim does not: say so, rather than let a user guess."""
+
+    def __init__(self, area: str, method: str, path: str):
+        super().__init__(f"hubsim does not simulate {area} yet ({method} {path})")
+
+
 class MethodNotAllowed(HubSpotError):
     status, category = 405, "VALIDATION_ERROR"
 
@@ -126,6 +133,27 @@ class AlreadyExists(HubSpotError):
 
 class PayloadTooLarge(HubSpotError):
     status, category = 413, "VALIDATION_ERROR"
+
+
+class RateLimited(HubSpotError):
+    """429 in HubSpot's rate-limit shape: `errorType` and `policyName` instead of `category`."""
+
+    status, category = 429, "RATE_LIMITS"
+
+    def __init__(self, policy_name: str):
+        # "You have reached your daily limit." / "... secondly limit." / "... ten_secondly_rolling limit."
+        super().__init__(f"You have reached your {policy_name.lower()} limit.")
+        self.policy_name = policy_name
+
+    def to_json(self, correlation_id: str) -> dict[str, Any]:
+        return {
+            "status": "error",
+            "message": self.message,
+            "errorType": "RATE_LIMIT",
+            "correlationId": correlation_id,
+            "policyName": self.policy_name,
+            "requestId": new_correlation_id(),
+        }
 
 
 class InternalError(HubSpotError):

@@ -1,4 +1,4 @@
-"""Hub: the portals, by token. Portal: one HubSpot account (clock, stores, settings, lock, scheduler)."""
+"""Hub: the portals, by token. Portal: one HubSpot account (clock, stores, settings, limits, journal, scheduler)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from simulator.crm.object_types import OBJECT_TYPES, ObjectType, resolve
 from simulator.crm.objects import ObjectStore
 from simulator.crm.properties import PropertyStore
 from simulator.errors import InvalidAuthentication
+from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
+from simulator.harness.journal import Journal
+from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Job, Scheduler
 
 FIRST_PORTAL_ID = 10_000_001
@@ -29,6 +32,10 @@ class PortalSettings:
         self.scopes: set[str] | None = set(config.scopes) if config.scopes is not None else None
         self.rate_limits = True
         self.retry_after = False
+        self.api_limit_increases = 0
+        self.secondly_headers = False  # X-HubSpot-RateLimit-Secondly(-Remaining): older captures only
+        self.journal = True
+        self.journal_size = DEFAULT_JOURNAL_SIZE
 
     def dump(self) -> dict:
         return {
@@ -37,6 +44,10 @@ class PortalSettings:
             "scopes": sorted(self.scopes) if self.scopes is not None else None,
             "rateLimits": self.rate_limits,
             "retryAfter": self.retry_after,
+            "apiLimitIncreases": self.api_limit_increases,
+            "secondlyHeaders": self.secondly_headers,
+            "journal": self.journal,
+            "journalSize": self.journal_size,
         }
 
 
@@ -48,6 +59,8 @@ class Portal:
         self.settings = PortalSettings(config)
         self.lock = threading.RLock()
         self.clock = SimClock(wall=wall)
+        self.limiter = RateLimiter(self.clock.limit_time, self.settings)
+        self.journal = Journal(self.settings.journal_size)
         self.scheduler = Scheduler()
         self._on_schedule = on_schedule
         self._build_stores()

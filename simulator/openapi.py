@@ -23,6 +23,7 @@ from simulator.crm.properties import (
     PropertyUpdate,
 )
 from simulator.harness.control import ClockCommand, PortalSettingsUpdate
+from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
 
 REF = "#/components/schemas/{model}"
@@ -115,7 +116,58 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         scopes={"type": ["array", "null"], "items": STRING},
         rateLimits=BOOLEAN,
         retryAfter=BOOLEAN,
+        apiLimitIncreases=INTEGER,
+        secondlyHeaders=BOOLEAN,
+        journal=BOOLEAN,
+        journalSize=INTEGER,
     ),
+    "RateLimitError": obj(
+        ["status", "message", "errorType", "correlationId", "policyName"],
+        status=STRING,
+        message=STRING,
+        errorType={"type": "string", "enum": ["RATE_LIMIT"]},
+        correlationId=STRING,
+        policyName={"type": "string", "enum": ["TEN_SECONDLY_ROLLING", "DAILY", "SECONDLY"]},
+        requestId=STRING,
+    ),
+    "UsageWindow": obj(["start", "accepted", "rejected"], start=DATETIME, accepted=INTEGER, rejected=INTEGER),
+    "UsagePolicy": obj(
+        ["policyName", "limit", "current", "remaining", "accepted", "rejected", "windows"],
+        policyName=STRING,
+        intervalMilliseconds=INTEGER,
+        limit=INTEGER,
+        current=INTEGER,
+        remaining=INTEGER,
+        peak=INTEGER,
+        date=NULLABLE_STRING,
+        resetsAt=DATETIME,
+        accepted=INTEGER,
+        rejected=INTEGER,
+        windows=array(ref("UsageWindow")),
+    ),
+    "Usage": obj(
+        ["now", "policies"], now=DATETIME, policies={"type": "object", "additionalProperties": ref("UsagePolicy")}
+    ),
+    "JournalEntry": obj(
+        ["id", "time", "method", "path", "query", "status", "latencyMs", "requestBody", "responseBody",
+         "correlationId", "throttledBy", "notSimulated", "fault"],
+        id=INTEGER,
+        time=DATETIME,
+        method=STRING,
+        path=STRING,
+        query=STRING,
+        status=INTEGER,
+        latencyMs={"type": "number"},
+        requestBody={},
+        requestBodyTruncated=BOOLEAN,
+        responseBody={},
+        responseBodyTruncated=BOOLEAN,
+        correlationId=NULLABLE_STRING,
+        throttledBy=NULLABLE_STRING,
+        notSimulated=BOOLEAN,
+        fault={"type": ["object", "null"]},
+    ),
+    "Journal": obj(["total", "results"], total=INTEGER, results=array(ref("JournalEntry"))),
 }
 
 # Models whose JSON schema pydantic writes: request bodies and the stored shapes returned as they are.
@@ -174,6 +226,11 @@ class Operations:
             str(status): {"description": str(status), **({"content": {JSON: {"schema": ref(name)}}} if name else {})}
             for status, name in responses.items()
         }
+        if not public and not path.startswith("/_sim"):
+            operation["responses"]["429"] = {
+                "description": "a rate limit refused the request",
+                "content": {JSON: {"schema": ref("RateLimitError")}},
+            }
         operation["responses"]["default"] = {
             "description": "HubSpot's error envelope",
             "content": {JSON: {"schema": ref("Error")}},
@@ -267,6 +324,15 @@ def control(ops: Operations) -> None:
             responses={200: "PortalSettings"})
     ops.add("GET", "/_sim/clock", "get_clock", tag="control", responses={200: "Clock"})
     ops.add("POST", "/_sim/clock", "control_clock", tag="control", body="ClockCommand", responses={200: "Clock"})
+    ops.add("GET", "/_sim/usage", "get_usage", tag="control", responses={200: "Usage"})
+    journal_query = {
+        "method": STRING,
+        "path": STRING,
+        "status": {"type": "string", "pattern": "^([1-5][0-9][0-9]|[1-5]xx)$"},
+        "limit": {"type": "integer", "minimum": 0, "maximum": MAX_JOURNAL_SIZE},
+    }
+    ops.add("GET", "/_sim/journal", "get_journal", tag="control", query=journal_query, responses={200: "Journal"})
+    ops.add("DELETE", "/_sim/journal", "clear_journal", tag="control", responses={204: None})
 
 
 SECTIONS = (crm_objects, crm_properties, control)

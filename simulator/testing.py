@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from simulator.config import HubConfig
+from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
 from simulator.hub import Hub
 from simulator.server import make_server
 
@@ -60,6 +61,32 @@ class Clock:
         return datetime.fromisoformat(self._post(advance=delta.total_seconds())["now"])
 
 
+class Journal:
+    """The portal's request journal (newest first): what the code under test asked, and what it was answered."""
+
+    def __init__(self, control: httpx.Client):
+        self._control = control
+
+    def requests(
+        self, method: str | None = None, path: str | None = None, status: int | str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Entries matching the method, the path (exact, or a glob with `*`) and the status (429 or "4xx")."""
+        return self._get(method, path, status, MAX_JOURNAL_SIZE if limit is None else limit)["results"]
+
+    def count(self, method: str | None = None, path: str | None = None, status: int | str | None = None) -> int:
+        return self._get(method, path, status, 0)["total"]
+
+    def clear(self) -> None:
+        self._control.delete("/_sim/journal").raise_for_status()
+
+    def _get(self, method: str | None, path: str | None, status: int | str | None, limit: int) -> dict[str, Any]:
+        wanted = {"method": method, "path": path, "status": status, "limit": limit}
+        response = self._control.get("/_sim/journal", params={k: v for k, v in wanted.items() if v is not None})
+        response.raise_for_status()
+        return response.json()
+
+
 class SimPortal:
     """One portal of a running simulator, seen through its token."""
 
@@ -68,6 +95,7 @@ class SimPortal:
         self.token = token
         self._control = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
         self.clock = Clock(self._control)
+        self.journal = Journal(self._control)
 
     def client(self, **options: Any) -> httpx.Client:
         """An httpx client for this portal; the caller closes it."""
@@ -78,8 +106,14 @@ class SimPortal:
         self._control.post("/_sim/reset").raise_for_status()
 
     def settings(self, **changes: Any) -> dict[str, Any]:
-        """Read, or change, the portal's settings (tier, timeZone, scopes, rateLimits, retryAfter)."""
+        """Read, or change, the portal's settings (tier, timeZone, scopes, rateLimits, retryAfter, journal...)."""
         response = self._control.post("/_sim/portal", json=changes) if changes else self._control.get("/_sim/portal")
+        response.raise_for_status()
+        return response.json()
+
+    def usage(self) -> dict[str, Any]:
+        """Rate-limit usage per policy: the current window, totals and every recent 10-second window."""
+        response = self._control.get("/_sim/usage")
         response.raise_for_status()
         return response.json()
 

@@ -6,11 +6,13 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from simulator.config import Tier, check_time_zone
 from simulator.errors import ValidationError
+from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
 from simulator.hub import Portal
+from simulator.ratelimit import MAX_API_LIMIT_INCREASES
 from simulator.wire import WireModel, iso
 
 # HubSpot's timestamps are epoch milliseconds; a clock outside these bounds would only produce nonsense.
@@ -106,6 +108,10 @@ class PortalSettingsUpdate(WireModel):
     scopes: list[str] | None = None
     rate_limits: bool | None = None
     retry_after: bool | None = None
+    api_limit_increases: int | None = Field(default=None, ge=0, le=MAX_API_LIMIT_INCREASES)
+    secondly_headers: bool | None = None
+    journal: bool | None = None
+    journal_size: int | None = Field(default=None, ge=1, le=MAX_JOURNAL_SIZE)
 
     @field_validator("time_zone")
     @classmethod
@@ -125,4 +131,6 @@ def update_portal(portal: Portal, update: PortalSettingsUpdate) -> dict[str, Any
             value = set(value) if value is not None else None
         if value is not None or field == "scopes":
             setattr(settings, field, value)
+    if update.journal_size is not None:
+        portal.journal.resize(update.journal_size)
     return portal_state(portal)

@@ -1,4 +1,4 @@
-"""The control API under /_sim: health, reset, portal settings, clock. Acts on the caller's portal."""
+"""The control API under /_sim: health, reset, portal settings, clock, usage, journal. Acts on the caller's portal."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from flask import Blueprint
 import simulator
 from simulator.harness.control import ClockCommand, PortalSettingsUpdate, clock_state, control_clock, portal_state
 from simulator.harness.control import update_portal as apply_portal_update
-from simulator.routes.common import body, portal
+from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
+from simulator.routes.common import body, portal, query_int, query_str
 
 bp = Blueprint("control", __name__, url_prefix="/_sim")
+JOURNAL_PAGE = 100  # entries GET /_sim/journal returns unless `limit` says otherwise
 
 
 def public(view):
@@ -48,3 +50,25 @@ def get_clock():
 @bp.post("/clock")
 def set_clock():
     return control_clock(portal(), body(ClockCommand))
+
+
+@bp.get("/usage")
+def get_usage():
+    return portal().limiter.usage()
+
+
+@bp.get("/journal")
+def get_journal():
+    total, entries = portal().journal.query(
+        method=query_str("method"),
+        path=query_str("path"),
+        status=query_str("status"),
+        limit=query_int("limit", JOURNAL_PAGE, minimum=0, maximum=MAX_JOURNAL_SIZE),
+    )
+    return {"total": total, "results": [entry.dump() for entry in entries]}
+
+
+@bp.delete("/journal")
+def clear_journal():
+    portal().journal.clear()
+    return "", 204
