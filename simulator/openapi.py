@@ -22,6 +22,7 @@ from simulator.crm.properties import (
     PropertyGroupUpdate,
     PropertyUpdate,
 )
+from simulator.crm.search import SearchRequest
 from simulator.harness.control import ClockCommand, PortalSettingsUpdate
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
@@ -86,6 +87,9 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     ),
     "Paging": obj(["next"], next=obj(["after"], after=STRING, link=STRING)),
     "ObjectPage": obj(["results"], results=array(ref("SimplePublicObject")), paging=ref("Paging")),
+    "ObjectSearchPage": obj(
+        ["total", "results"], total=INTEGER, results=array(ref("SimplePublicObject")), paging=ref("Paging")
+    ),
     "ObjectBatch": obj(
         ["status", "results", "startedAt", "completedAt"],
         status={"type": "string", "enum": ["PENDING", "PROCESSING", "CANCELED", "COMPLETE"]},
@@ -116,6 +120,7 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         scopes={"type": ["array", "null"], "items": STRING},
         rateLimits=BOOLEAN,
         retryAfter=BOOLEAN,
+        searchIndexDelayMs=INTEGER,
         apiLimitIncreases=INTEGER,
         secondlyHeaders=BOOLEAN,
         journal=BOOLEAN,
@@ -179,6 +184,7 @@ MODELS: list[type[BaseModel]] = [
     inputs.BatchUpdate,
     inputs.BatchUpsert,
     inputs.BatchArchive,
+    SearchRequest,
     PropertyCreate,
     PropertyUpdate,
     PropertyDefinition,
@@ -285,6 +291,8 @@ def crm_objects(ops: Operations) -> None:
                 responses={ok: "ObjectBatch", 207: "ObjectBatch"})
     ops.add("POST", f"{base}/batch/archive", "batch_archive", tag="objects", body="BatchArchive",
             responses={204: None})
+    ops.add("POST", f"{base}/search", "do_search", tag="objects", body="SearchRequest",
+            responses={200: "ObjectSearchPage"})
 
 
 def crm_properties(ops: Operations) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from simulator.config import Tier, check_time_zone
+from simulator.crm.search import MAX_INDEX_DELAY_MS
 from simulator.errors import ValidationError
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
 from simulator.hub import Portal
@@ -108,6 +109,7 @@ class PortalSettingsUpdate(WireModel):
     scopes: list[str] | None = None
     rate_limits: bool | None = None
     retry_after: bool | None = None
+    search_index_delay_ms: int | None = Field(default=None, ge=0, le=MAX_INDEX_DELAY_MS)
     api_limit_increases: int | None = Field(default=None, ge=0, le=MAX_API_LIMIT_INCREASES)
     secondly_headers: bool | None = None
     journal: bool | None = None
