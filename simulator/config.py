@@ -13,6 +13,28 @@ from pydantic import ValidationError as PydanticValidationError
 Tier = Literal["free", "starter", "professional", "enterprise", "api-add-on"]
 
 
+class TeamConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^\d{1,18}$")
+    name: str = Field(min_length=1)
+    primary: bool = True
+
+
+class OwnerConfig(BaseModel):
+    """One of the portal's users who can own records (a sales rep): what GET /crm/v3/owners answers."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: str = Field(pattern=r"^\d{1,18}$")
+    email: str = Field(min_length=3)
+    first_name: str = Field(default="", alias="firstName")
+    last_name: str = Field(default="", alias="lastName")
+    user_id: int = Field(alias="userId", ge=1)
+    teams: list[TeamConfig] = Field(default_factory=list)
+    archived: bool = False  # a deactivated user: listed with archived=true, no longer assignable
+
+
 class PortalConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -21,6 +43,7 @@ class PortalConfig(BaseModel):
     tier: Tier = "enterprise"
     time_zone: str = Field(default="UTC", alias="timeZone")
     scopes: list[str] | None = None  # None grants every scope
+    owners: list[OwnerConfig] | None = None  # None seeds a few realistic sales reps (simulator.crm.owners)
 
     @field_validator("time_zone")
     @classmethod

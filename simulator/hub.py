@@ -14,7 +14,7 @@ from simulator.config import HubConfig, PortalConfig, Tier
 from simulator.crm.object_types import OBJECT_TYPES, ObjectType, resolve
 from simulator.crm.objects import ObjectStore
 from simulator.crm.properties import PropertyStore
-from simulator.crm.search import ObjectSearch
+from simulator.crm.stores import CrmStores
 from simulator.errors import InvalidAuthentication
 from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from simulator.harness.journal import Journal
@@ -33,7 +33,6 @@ class PortalSettings:
         self.scopes: set[str] | None = set(config.scopes) if config.scopes is not None else None
         self.rate_limits = True
         self.retry_after = False
-        self.search_index_delay_ms = 0  # HubSpot's search indexing delay: opt-in, so tests stay deterministic
         self.api_limit_increases = 0
         self.secondly_headers = False  # X-HubSpot-RateLimit-Secondly(-Remaining): older captures only
         self.journal = True
@@ -46,7 +45,6 @@ class PortalSettings:
             "scopes": sorted(self.scopes) if self.scopes is not None else None,
             "rateLimits": self.rate_limits,
             "retryAfter": self.retry_after,
-            "searchIndexDelayMs": self.search_index_delay_ms,
             "apiLimitIncreases": self.api_limit_increases,
             "secondlyHeaders": self.secondly_headers,
             "journal": self.journal,
@@ -66,30 +64,26 @@ class Portal:
         self.journal = Journal(self.settings.journal_size)
         self.scheduler = Scheduler()
         self._on_schedule = on_schedule
+        self._owners = config.owners  # None: the default sales reps
         self._build_stores()
 
-    def _build_stores(self) -> None:
-        ids = itertools.count(1)
-        self._properties = {t.name: PropertyStore(t, self.lock, self.clock.now) for t in OBJECT_TYPES}
-        self._objects = {
-            t.name: ObjectStore(
-                t, self._properties[t.name], lock=self.lock, now=self.clock.now, next_id=ids.__next__,
-                portal_id=self.id,
-            )
-            for t in OBJECT_TYPES
-        }
-        self._searches = {
-            name: ObjectSearch(
-                store, lock=self.lock, now=self.clock.now, delay_ms=lambda: self.settings.search_index_delay_ms
-            )
-            for name, store in self._objects.items()
-        }
+    def _build_stores(self, crm: CrmStores | None = None) -> None:
+        """HubSpot's defaults, or a CRM restored from a snapshot; what reads the CRM is built on it."""
+        self.crm = crm or CrmStores.fresh(self.id, self.lock, self.clock.now, self._owners)
+        self._properties = self.crm.properties
+        self._objects = {t.name: self.crm.objects(t.name) for t in OBJECT_TYPES}
 
     def reset(self) -> None:
         """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""
         with self.lock:
             self.scheduler.clear()
             self._build_stores()
+
+    def replace_crm(self, crm: CrmStores) -> None:
+        """Swap in a whole CRM (a restored snapshot); due work of the old one is dropped with it."""
+        with self.lock:
+            self.scheduler.clear()
+            self._build_stores(crm)
 
     def object_type(self, name: str) -> ObjectType:
         return resolve(name)
@@ -99,9 +93,6 @@ class Portal:
 
     def properties(self, object_type: str) -> PropertyStore:
         return self._properties[resolve(object_type).name]
-
-    def search(self, object_type: str) -> ObjectSearch:
-        return self._searches[resolve(object_type).name]
 
     # --- due work -------------------------------------------------------------------------------------------
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from simulator.wire import WireModel
 
 PropertyValues = dict[str, str | int | float | bool | None]
+
+
+def _id_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# HubSpot's own examples send record ids as JSON numbers (`"to": {"id": 101}`) as often as strings.
+RecordId = Annotated[str, BeforeValidator(_id_text)]
 
 
 class AssociationType(WireModel):
@@ -17,7 +25,7 @@ class AssociationType(WireModel):
 
 
 class AssociationTarget(WireModel):
-    id: str
+    id: RecordId
 
 
 class AssociationInput(WireModel):
@@ -69,3 +77,13 @@ class BatchUpsert(WireModel):
 
 class BatchArchive(WireModel):
     inputs: list[ObjectId]
+
+
+class MergeInput(WireModel):
+    primary_object_id: str
+    object_id_to_merge: str
+
+
+class GdprDelete(WireModel):
+    object_id: str
+    id_property: str | None = None

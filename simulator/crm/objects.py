@@ -1,41 +1,42 @@
-"""The generic CRM object store: records with typed properties and their history, one store per object type."""
+"""The generic CRM object store: records with typed properties and their history, one store per object type.
+
+Records live in `simulator.crm.records` (its docstring explains their memory layout). Associations live in an
+AssociationStore shared by the portal's object stores; a store consults it for associations on create and on read.
+"""
 
 from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from simulator.batch import BatchResult, check_batch_size, check_unique_ids, partial_success_allowed
-from simulator.crm.inputs import BatchRead, BatchUpdateInput, ObjectCreate, PropertyValues
+from simulator.crm.association_kinds import KINDS, AssociationKind, invalid_type
+from simulator.crm.associations import AssociationStore
+from simulator.crm.inputs import AssociationInput, BatchRead, BatchUpdateInput, ObjectCreate, PropertyValues
 from simulator.crm.object_types import ObjectType
 from simulator.crm.properties import PropertyDefinition, PropertyStore
-from simulator.errors import Conflict, HubSpotError, ObjectNotFound, PropertyValueError, ValidationError
+from simulator.crm.records import API, Record
+from simulator.errors import (
+    Conflict,
+    HubSpotError,
+    ObjectNotFound,
+    PropertyValueError,
+    RouteNotFound,
+    ValidationError,
+    invalid_property_values,
+)
 from simulator.wire import iso
 
-API = "API"
 CALCULATED = "CALCULATED"
 HISTORY_PAGE_LIMIT = 50  # HubSpot: reads with propertiesWithHistory return at most 50 records a page
 LIST_PAGE_LIMIT = 100
-
-
-class Record:
-    """One CRM object. `versions` holds each write's changes, oldest first: the source of property history."""
-
-    __slots__ = ("id", "values", "versions", "created_at", "updated_at", "archived", "archived_at")
-
-    def __init__(self, object_id: str, values: dict[str, str], at: datetime, source: str):
-        self.id = object_id
-        self.values = values
-        self.versions: list[tuple[datetime, str, dict[str, str]]] = [(at, source, dict(values))]
-        self.created_at = self.updated_at = at
-        self.archived = False
-        self.archived_at: datetime | None = None
-
-    def history(self, name: str) -> list[tuple[str, datetime, str]]:
-        return [(changes[name], at, source) for at, source, changes in reversed(self.versions) if name in changes]
+# Values a write calculates from the record and its changes (a deal's stage decides whether it is closed).
+Calculate = Callable[[Mapping[str, str], Mapping[str, str], datetime], dict[str, str]]
+CheckExternal = Callable[[PropertyDefinition, str], PropertyValueError | None]
+Links = list[tuple[ObjectType, str, list[AssociationKind]]]
 
 
 class ObjectStore:
@@ -48,7 +49,10 @@ class ObjectStore:
         now: Callable[[], datetime],
         next_id: Callable[[], int],
         portal_id: int,
-        check_external: Callable[[PropertyDefinition, str], PropertyValueError | None] | None = None,
+        check_external: CheckExternal | None = None,
+        associations: AssociationStore | None = None,
+        resolve_type: Callable[[str], ObjectType] | None = None,
+        calculate: Calculate | None = None,
     ):
         self.type = object_type
         self.properties = properties
@@ -57,10 +61,16 @@ class ObjectStore:
         self._next_id = next_id
         self._portal_id = portal_id
         self._check_external = check_external
+        self.associations = associations
+        self._resolve_type = resolve_type
+        self._calculate = calculate
         self._records: dict[str, Record] = {}
         self._order: list[int] = []  # every record id, ascending: list paging bisects it
         self._unique: dict[str, dict[str, str]] = {}  # property -> value -> id, live records only
+        self._lookup: dict[str, dict[str, list[int]]] = {}  # lookup property -> value -> live ids, ascending
+        self._merged: dict[str, str] = {}  # a merged-away id -> the id of the record it was merged into
         # Told of every record created, updated or archived, under the portal lock (the search index follows them).
+        # A record merged away or deleted for good is told as archived; it is gone from the store afterwards.
         self.listeners: list[Callable[[Record], None]] = []
 
     def __len__(self) -> int:
@@ -74,19 +84,35 @@ class ObjectStore:
             raise ObjectNotFound.for_id(object_id)
         return record
 
+    def records(self, *, archived: bool = False) -> Iterator[Record]:
+        """Every live (or archived) record, in no particular order."""
+        return (r for r in self._records.values() if r.archived == archived)
+
+    def has(self, object_id: str) -> bool:
+        """Whether the record is here, live or archived."""
+        return object_id in self._records
+
+    def exists(self, object_id: str) -> bool:
+        record = self._records.get(object_id)
+        return record is not None and not record.archived
+
     def _find(self, object_id: str, id_property: str | None, *, archived: bool = False) -> Record | None:
         if id_property and id_property != "hs_object_id":
             self._check_id_property(id_property)
-            key = object_id.lower() if id_property == "email" else object_id
-            found = self._unique.get(id_property, {}).get(key)
-            record = self._records.get(found) if found else None
-        else:
-            record = self._records.get(object_id)
+            key = self.type.key(id_property, object_id)
+            if id_property in self.type.lookup_properties:
+                found = self._lookup.get(id_property, {}).get(key)
+                object_id = str(found[0]) if found else ""
+            else:
+                object_id = self._unique.get(id_property, {}).get(key, "")
+        record = self._records.get(self._merged.get(object_id, object_id))
         if record is None or record.archived != archived:
             return None
         return record
 
     def _check_id_property(self, id_property: str) -> None:
+        if id_property in self.type.lookup_properties:
+            return
         definition = self.properties.definition(id_property)
         if definition is None or not definition.has_unique_value:
             raise ValidationError(f"{id_property} is not a unique property of {self.type.name}; it cannot be an idProperty")
@@ -128,10 +154,10 @@ class ObjectStore:
     # --- writes ------------------------------------------------------------------------------------------------
 
     def create(self, request: ObjectCreate) -> Record:
-        if request.associations:
-            raise ValidationError("Associations on create are not simulated yet")
         with self._lock:
-            return self._apply_create(self._plan_create(request.properties, claimed={}))
+            values = self._plan_create(request.properties, claimed={})
+            links = self._plan_links(request.associations)
+            return self._apply_create(values, links)
 
     def update(self, object_id: str, values: PropertyValues, *, id_property: str | None = None) -> Record:
         with self._lock:
@@ -141,20 +167,20 @@ class ObjectStore:
     def archive(self, object_id: str) -> None:
         """Archiving an unknown or archived id succeeds, as HubSpot's DELETE does (204 either way)."""
         with self._lock:
-            record = self._records.get(object_id)
+            record = self._records.get(self._merged.get(object_id, object_id))
             if record is not None and not record.archived:
                 self._archive(record)
 
     def batch_create(self, inputs: Sequence[ObjectCreate]) -> BatchResult:
         check_batch_size(inputs)
-        if any(i.associations for i in inputs):
-            raise ValidationError("Associations on create are not simulated yet")
         with self._lock:
             started, claimed = self._now(), {}
             plans, errors = self._plan_each(
-                inputs, lambda i: self._plan_create(i.properties, claimed), [i.object_write_trace_id for i in inputs]
+                inputs,
+                lambda i: (self._plan_create(i.properties, claimed), self._plan_links(i.associations)),
+                [i.object_write_trace_id for i in inputs],
             )
-            records = [self._apply_create(plan) for plan in plans]
+            records = [self._apply_create(values, links) for values, links in plans]
             return self._result(started, records, errors, success_status=201)
 
     def batch_update(self, inputs: Sequence[BatchUpdateInput]) -> BatchResult:
@@ -172,7 +198,7 @@ class ObjectStore:
             return self._result(started, records, errors)
 
     def batch_upsert(self, inputs: Sequence[BatchUpdateInput]) -> BatchResult:
-        """Create or update by a unique property; each result says whether it is `new`."""
+        """Create or update by a unique (or lookup) property; each result says whether it is `new`."""
         check_batch_size(inputs)
         check_unique_ids([i.id for i in inputs])
         for item in inputs:
@@ -197,7 +223,7 @@ class ObjectStore:
             results = []
             for record, changes in plans:
                 is_new = record is None
-                written = self._apply_create(changes) if is_new else self._apply_update(record, changes)
+                written = self._apply_create(changes, []) if is_new else self._apply_update(record, changes)
                 results.append({**self.view(written, full=True), "new": is_new})
             return BatchResult(started, self._now(), results, errors)
 
@@ -229,7 +255,13 @@ class ObjectStore:
         clean = self.properties.validate_values(
             values, current={}, portal_id=self._portal_id, check_external=self._check_external
         )
+        if self._calculate is not None:
+            clean.update(self._calculate({}, clean, self._now()))
         clean = {k: v for k, v in clean.items() if v != ""}
+        missing = [n for n in self.type.required_properties if n not in clean]
+        if missing:
+            problems = [PropertyValueError(n, "REQUIRED_PROPERTY", f"{n} is required") for n in missing]
+            raise invalid_property_values(problems, self._portal_id)
         self._claim_unique(None, clean, claimed)
         return clean
 
@@ -238,15 +270,42 @@ class ObjectStore:
             values, current=record.values, portal_id=self._portal_id, check_external=self._check_external
         )
         changes = {k: v for k, v in clean.items() if record.values.get(k, "") != v}
+        if self._calculate is not None and changes:
+            calculated = self._calculate(record.values, changes, self._now())
+            changes.update({k: v for k, v in calculated.items() if record.values.get(k, "") != v})
+        cleared = [n for n in self.type.required_properties if changes.get(n) == ""]
+        if cleared:
+            problems = [PropertyValueError(n, "REQUIRED_PROPERTY", f"{n} is required") for n in cleared]
+            raise invalid_property_values(problems, self._portal_id)
         self._claim_unique(record, changes, claimed)
         return changes
+
+    def _plan_links(self, inputs: Sequence[AssociationInput]) -> Links:
+        """Associations asked for on create, checked before the record exists (all or nothing)."""
+        if not inputs:
+            return []
+        if self.associations is None or self._resolve_type is None:
+            raise ValidationError(f"{self.type.name} records cannot be associated")
+        links: Links = []
+        for item in inputs:
+            to_type = self._resolve_type_of(item)
+            links.append((to_type, item.to.id, self.associations.plan(self.type, None, to_type, item.to.id, item.types)))
+        return links
+
+    def _resolve_type_of(self, item: AssociationInput) -> ObjectType:
+        """The type of an association's target, told by its type ids (the create body names no object type)."""
+        kinds = {KINDS[t.association_type_id].to_type for t in item.types if t.association_type_id in KINDS}
+        if len(kinds) != 1:
+            raise invalid_type(f"The types of the association to {item.to.id} must name HubSpot-defined association "
+                               "types of one object type")  # fmt: skip
+        return self._resolve_type(kinds.pop())
 
     def _claim_unique(self, record: Record | None, values: dict[str, str], claimed: dict) -> None:
         for name in self.properties.unique_names():
             value = values.get(name)
             if not value or name == "hs_object_id":
                 continue
-            key = value.lower() if name == "email" else value
+            key = self.type.key(name, value)
             owner = self._unique.get(name, {}).get(key)
             if owner is not None and (record is None or owner != record.id):
                 raise Conflict(f"{self.type.label} already exists. Existing ID: {owner}")
@@ -254,33 +313,32 @@ class ObjectStore:
                 raise ValidationError(f"Two inputs of this batch give {name} the same value {value}")
             claimed[(name, key)] = 1
 
-    def _apply_create(self, values: dict[str, str]) -> Record:
-        now = self._now()
+    def _apply_create(self, values: dict[str, str], links: Links, *, at: datetime | None = None) -> Record:
+        now = at or self._now()
         object_id = str(self._next_id())
         stamp = iso(now)
-        values = {**values, **self._derived(values)}
-        values.setdefault("createdate", stamp)
+        values = dict(values)
+        values.setdefault(self.type.created_property, stamp)
         values.update({self.type.modified_property: stamp, "hs_object_id": object_id})
         record = Record(object_id, values, now, API)
-        self._records[object_id] = record
-        self._order.append(int(object_id))
-        self._index(record, values)
+        self._add(record)
+        for to_type, to_id, kinds in links:
+            self.associations.add(self.type.name, object_id, to_type.name, to_id, kinds)
         self._notify(record)
         return record
 
-    def _apply_update(self, record: Record, changes: dict[str, str]) -> Record:
+    def _add(self, record: Record) -> None:
+        self._records[record.id] = record
+        bisect.insort(self._order, int(record.id))
+        self._index(record, record.values)
+
+    def _apply_update(self, record: Record, changes: dict[str, str], *, source: str = API) -> Record:
         if not changes:
             return record
         now = self._now()
-        changes = {**changes, **self._derived(changes), self.type.modified_property: iso(now)}
+        changes = {**changes, self.type.modified_property: iso(now)}
         self._unindex(record, changes)
-        for name, value in changes.items():
-            if value == "":
-                record.values.pop(name, None)
-            else:
-                record.values[name] = value
-        record.versions.append((now, API, changes))
-        record.updated_at = now
+        record.write(now, source, changes)
         self._index(record, changes)
         self._notify(record)
         return record
@@ -294,22 +352,112 @@ class ObjectStore:
         for listener in self.listeners:
             listener(record)
 
-    def _derived(self, changes: dict[str, str]) -> dict[str, str]:
-        if self.type.name == "contacts" and "email" in changes:
-            return {"hs_email_domain": changes["email"].partition("@")[2]}
-        return {}
-
-    def _index(self, record: Record, changed: dict[str, str]) -> None:
+    def _index(self, record: Record, changed: Mapping[str, str]) -> None:
         for name in self.properties.unique_names():
             value = changed.get(name)
             if value and name != "hs_object_id":
-                self._unique.setdefault(name, {})[value.lower() if name == "email" else value] = record.id
+                self._unique.setdefault(name, {})[self.type.key(name, value)] = record.id
+        for name in self.type.lookup_properties:
+            value = changed.get(name)
+            if value:
+                bisect.insort(self._lookup.setdefault(name, {}).setdefault(self.type.key(name, value), []), int(record.id))
 
-    def _unindex(self, record: Record, changed: dict[str, str]) -> None:
+    def _unindex(self, record: Record, changed: Mapping[str, str]) -> None:
         for name in self.properties.unique_names():
             old = record.values.get(name)
             if name in changed and old:
-                self._unique.get(name, {}).pop(old.lower() if name == "email" else old, None)
+                self._unique.get(name, {}).pop(self.type.key(name, old), None)
+        for name in self.type.lookup_properties:
+            old = record.values.get(name)
+            if name in changed and old:
+                ids = self._lookup.get(name, {}).get(self.type.key(name, old), [])
+                if int(record.id) in ids:
+                    ids.remove(int(record.id))
+
+    # --- merge and GDPR delete ---------------------------------------------------------------------------------
+
+    def merge(self, primary_id: str, id_to_merge: str) -> Record:
+        """HubSpot's merge: a new record takes both; the primary's values win, the other's fill its gaps; both old
+        ids answer with the new record from then on; links move to it (the primary's primary labels win)."""
+        with self._lock:
+            primary, secondary = self.get(primary_id), self.get(id_to_merge)
+            if primary is secondary:
+                raise ValidationError(f"Cannot merge {self.type.singular} {primary.id} into itself")
+            now = self._now()
+            values = self._merged_values(primary, secondary)
+            versions = sorted(primary.versions + secondary.versions, key=lambda v: v[0])
+            for record in (primary, secondary):
+                self._remove(record)
+            record = self._apply_create(values, [], at=now)
+            history_last: dict[str, str] = {}
+            for _, _, changes in versions:
+                history_last.update(changes)
+            final = {k: v for k, v in record.values.items() if history_last.get(k) != v}
+            final.update({k: "" for k, v in history_last.items() if v and k not in record.values})
+            record.versions = [*versions, (now, API, final)]
+            record.created_at = primary.created_at
+            for old in (primary, secondary):
+                self._merged[old.id] = record.id
+                for name in self.properties.unique_names():  # the old natural keys stay claimed by the merged record
+                    value = old.values.get(name)
+                    if value and name != "hs_object_id":
+                        self._unique.setdefault(name, {})[self.type.key(name, value)] = record.id
+            for alias, target in self._merged.items():
+                if target in (primary.id, secondary.id):
+                    self._merged[alias] = record.id
+            if self.associations is not None:
+                self.associations.merge(self.type.name, primary.id, secondary.id, record.id)
+            return record
+
+    def _merged_values(self, primary: Record, secondary: Record) -> dict[str, str]:
+        values = {**secondary.values, **primary.values}
+        merged_ids = {primary.id, secondary.id}
+        for record in (primary, secondary):
+            merged_ids.update(i for i in record.values.get("hs_merged_object_ids", "").split(";") if i)
+        values["hs_merged_object_ids"] = ";".join(sorted(merged_ids, key=int))
+        if self.type.name == "contacts":
+            # HubSpot's contact exceptions: the other email becomes an additional one; the furthest lifecycle stage wins.
+            extra = [secondary.values.get("email"), *primary.values.get("hs_additional_emails", "").split(";"),
+                     *secondary.values.get("hs_additional_emails", "").split(";")]  # fmt: skip
+            extra = [e for e in dict.fromkeys(extra) if e and e != values.get("email")]
+            if extra:
+                values["hs_additional_emails"] = ";".join(extra)
+            stages = self.properties.definition("lifecyclestage")
+            order = {o.value: o.display_order for o in stages.options} if stages else {}
+            candidates = [r.values["lifecyclestage"] for r in (primary, secondary) if r.values.get("lifecyclestage")]
+            if candidates:
+                values["lifecyclestage"] = max(candidates, key=lambda v: order.get(v, -1))
+        for name in (self.type.created_property, self.type.modified_property, "hs_object_id"):
+            values.pop(name, None)
+        values[self.type.created_property] = primary.values.get(self.type.created_property, iso(primary.created_at))
+        return values
+
+    def gdpr_delete(self, object_id: str, *, id_property: str | None = None) -> None:
+        """Delete for good (not restorable). An unknown email is accepted, as HubSpot blocklists it (204)."""
+        if self.type.name != "contacts":
+            raise RouteNotFound(f"GDPR delete is a contacts operation; {self.type.name} have none")
+        with self._lock:
+            record = self._find(object_id, id_property) or self._find(object_id, id_property, archived=True)
+            if record is None:
+                if id_property == "email":
+                    return
+                raise ObjectNotFound.for_id(object_id)
+            self._remove(record)
+            for alias in [a for a, target in self._merged.items() if target == record.id]:
+                del self._merged[alias]
+            for claims in self._unique.values():  # keys it kept from merges go with it
+                for key in [k for k, owner in claims.items() if owner == record.id]:
+                    del claims[key]
+            if self.associations is not None:
+                self.associations.forget(self.type.name, record.id)
+
+    def _remove(self, record: Record) -> None:
+        if not record.archived:
+            self._unindex(record, record.values)
+            record.archived, record.archived_at = True, self._now()
+        self._notify(record)
+        del self._records[record.id]
+        del self._order[bisect.bisect_left(self._order, int(record.id))]
 
     # --- the wire shape ----------------------------------------------------------------------------------------
 
@@ -319,6 +467,7 @@ class ObjectStore:
         *,
         properties: Sequence[str] | None = None,
         with_history: Sequence[str] = (),
+        associations: Sequence[str] = (),
         full: bool = False,
     ) -> dict[str, Any]:
         """SimplePublicObject: every value on `full` (write responses), else the named or default properties."""
@@ -343,9 +492,57 @@ class ObjectStore:
                 for name in with_history
                 if self.properties.definition(name) is not None
             }
+        if associations and self.associations is not None and self._resolve_type is not None:
+            linked = self.associations.v3_view(self.type, record.id, [self._resolve_type(t) for t in associations])
+            if linked:
+                body["associations"] = linked
         return body
 
     def _history_entry(self, name: str, value: str, at: datetime, source: str) -> dict[str, str]:
         definition = self.properties.definition(name)
         calculated = definition is not None and definition.calculated
         return {"value": value, "timestamp": iso(at), "sourceType": CALCULATED if calculated else source}
+
+    # --- snapshots ---------------------------------------------------------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        return {
+            "records": [self._records[str(i)].export() for i in self._order],
+            "mergedIds": dict(sorted(self._merged.items(), key=lambda item: int(item[0]))),
+            "claimedKeys": {name: claims for name, claims in sorted(self._claims().items()) if claims},
+        }
+
+    def _claims(self) -> dict[str, dict[str, str]]:
+        """Natural keys a record keeps from the records merged into it (not its own values)."""
+        return {
+            name: {key: owner for key, owner in sorted(owners.items()) if not self._holds(owner, name, key)}
+            for name, owners in self._unique.items()
+        }
+
+    def _holds(self, object_id: str, name: str, key: str) -> bool:
+        """Whether the record itself has this natural key (not only a claim kept from a merge)."""
+        value = self._records[object_id].values.get(name) if object_id in self._records else None
+        return value is not None and self.type.key(name, value) == key
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Load an export into this (empty) store; raises ValueError on anything inconsistent."""
+        known = [*self.properties.all(), *self.properties.all(archived=True)]
+        intern = {d.name: d.name for d in known}
+        for row in data["records"]:
+            record = Record.restore(row, intern)
+            if record.id in self._records or not record.id.isdigit():
+                raise ValueError(f"{self.type.name} record id {record.id!r} is repeated or not a number")
+            self._records[record.id] = record
+            self._order.append(int(record.id))
+            if not record.archived:
+                self._index(record, record.values)
+        self._order.sort()
+        for alias, target in data["mergedIds"].items():
+            if target not in self._records:
+                raise ValueError(f"{self.type.name} merged id {alias} points at missing record {target}")
+            self._merged[str(alias)] = target
+        for name, owners in data["claimedKeys"].items():
+            for key, owner in owners.items():
+                if owner not in self._records:
+                    raise ValueError(f"{self.type.name} {name} {key} is claimed by missing record {owner}")
+                self._unique.setdefault(name, {})[key] = owner

@@ -42,6 +42,8 @@ FIELD_TYPES = {
 UNIQUE_PROPERTY_LIMIT = 10  # HubSpot: up to 10 unique-value properties per object
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
 _EDITABLE_WHEN_DEFINED = {"label", "description", "display_order", "hidden", "options"}
+# Default properties whose options live elsewhere, and the object HubSpot says they reference.
+_REFERENCES = {"owner": "OWNER", "pipeline": "PIPELINE", "stage": "PIPELINE_STAGE"}
 
 
 class Option(WireModel):
@@ -168,6 +170,7 @@ class PropertyStore:
         for order, (name, label) in enumerate(groups):
             self._groups[name] = PropertyGroup(name=name, label=label, display_order=order)
         for name, label, kind, field_type, group, options, flags in properties:
+            reference = next((_REFERENCES[f] for f in flags if f in _REFERENCES), None)
             self._definitions[name] = PropertyDefinition(
                 name=name,
                 label=label,
@@ -176,8 +179,8 @@ class PropertyStore:
                 group_name=group,
                 options=[Option(label=lbl, value=v, display_order=i) for i, (v, lbl) in enumerate(options)],
                 has_unique_value="unique" in flags,
-                external_options="external" in flags,
-                referenced_object_type="OWNER" if "external" in flags else None,
+                external_options=reference is not None,
+                referenced_object_type=reference,
                 calculated="readonly" in flags,
                 hubspot_defined=True,
                 form_field=not flags,
@@ -358,6 +361,21 @@ class PropertyStore:
                 raise ValidationError(f"Property group {name} still holds properties; move or archive them first")
             self._groups[name] = group.model_copy(update={"archived": True})
 
+    # --- snapshots --------------------------------------------------------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        return {
+            "groups": [g.dump() for g in self._groups.values()],
+            "definitions": [d.dump() for d in self._definitions.values()],
+        }
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Replace definitions and groups with an export's (pydantic raises on a malformed one)."""
+        groups = [PropertyGroup.model_validate(g) for g in data["groups"]]
+        definitions = [PropertyDefinition.model_validate(d) for d in data["definitions"]]
+        self._groups = {g.name: g for g in groups}
+        self._definitions = {d.name: d for d in definitions}
+
     # --- values -----------------------------------------------------------------------------------------------
 
     def validate_values(
@@ -386,7 +404,7 @@ class PropertyStore:
             if isinstance(result, PropertyValueError):
                 problems.append(result)
             else:
-                clean[name] = result
+                clean[definition.name] = result  # the definition's own string: one key object shared by all records
         if problems:
             raise invalid_property_values(problems, portal_id)
         return clean

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 import simulator
 from simulator.harness.control import ClockCommand, PortalSettingsUpdate, clock_state, control_clock, portal_state
 from simulator.harness.control import update_portal as apply_portal_update
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
-from simulator.routes.common import body, portal, query_int, query_str
+from simulator.harness.snapshot import MAX_SNAPSHOT_BYTES, export_portal, restore_portal
+from simulator.routes.common import body, json_body, portal, query_int, query_str
 
 bp = Blueprint("control", __name__, url_prefix="/_sim")
 JOURNAL_PAGE = 100  # entries GET /_sim/journal returns unless `limit` says otherwise
@@ -72,3 +73,16 @@ def get_journal():
 def clear_journal():
     portal().journal.clear()
     return "", 204
+
+
+@bp.get("/snapshot")
+def get_snapshot():
+    return export_portal(portal())
+
+
+@bp.post("/snapshot")
+def restore_snapshot():
+    request.max_content_length = MAX_SNAPSHOT_BYTES  # a whole portal, not an API call
+    current = portal()
+    restore_portal(current, json_body())
+    return {"status": "restored", "records": {t: len(current.objects(t)) for t in ("contacts", "companies", "deals", "tasks")}}

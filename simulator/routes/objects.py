@@ -12,11 +12,12 @@ from simulator.crm.inputs import (
     BatchRead,
     BatchUpdate,
     BatchUpsert,
+    GdprDelete,
+    MergeInput,
     ObjectCreate,
     ObjectUpdate,
 )
 from simulator.crm.objects import HISTORY_PAGE_LIMIT, LIST_PAGE_LIMIT
-from simulator.crm.search import SearchRequest
 from simulator.errors import ValidationError
 from simulator.routes.common import body, portal, query_bool, query_int, query_list, query_str, requires
 
@@ -34,8 +35,13 @@ def get_page(object_type: str):
     if after is not None and not after.isdigit():
         raise ValidationError(f"after must be the cursor HubSpot returned (a record id), got {after!r}")
     records, next_after = store.page(limit=limit, after=after, archived=query_bool("archived"))
-    properties = query_list("properties")
-    page = {"results": [store.view(r, properties=properties, with_history=with_history) for r in records]}
+    properties, associations = query_list("properties"), query_list("associations") or []
+    page = {
+        "results": [
+            store.view(r, properties=properties, with_history=with_history, associations=associations)
+            for r in records
+        ]
+    }
     if next_after is not None:
         query = {**request.args.to_dict(flat=False), "after": [next_after]}
         page["paging"] = {
@@ -51,10 +57,19 @@ def create(object_type: str):
     return store.view(store.create(body(ObjectCreate)), full=True), 201
 
 
-@bp.post("/<object_type>/search")
-@requires(READ)
-def do_search(object_type: str):
-    return portal().search(object_type).search(SearchRequest.from_body(request.get_data(cache=True)))
+@bp.post("/<object_type>/merge")
+@requires(WRITE)
+def merge(object_type: str):
+    store, request_body = portal().objects(object_type), body(MergeInput)
+    return store.view(store.merge(request_body.primary_object_id, request_body.object_id_to_merge), full=True)
+
+
+@bp.post("/<object_type>/gdpr-delete")
+@requires(WRITE)
+def purge(object_type: str):
+    request_body = body(GdprDelete)
+    portal().objects(object_type).gdpr_delete(request_body.object_id, id_property=request_body.id_property)
+    return "", 204
 
 
 @bp.get("/<object_type>/<path:object_id>")
@@ -63,7 +78,8 @@ def get_by_id(object_type: str, object_id: str):
     store = portal().objects(object_type)
     record = store.get(object_id, id_property=query_str("idProperty"), archived=query_bool("archived"))
     with_history = query_list("propertiesWithHistory") or []
-    return store.view(record, properties=query_list("properties"), with_history=with_history)
+    associations = query_list("associations") or []
+    return store.view(record, properties=query_list("properties"), with_history=with_history, associations=associations)
 
 
 @bp.patch("/<object_type>/<path:object_id>")

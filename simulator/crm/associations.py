@@ -1,0 +1,368 @@
+"""Associations (v4) between CRM records: symmetric links, primary labels, paging, and the v4 operations.
+
+Every link is stored in both directions, each side with its own type ids (contact->company 279 is company->contact
+280), so a read from either record sees it. A primary type (contact->company 1, deal->company 5) names at most one
+record per child: setting a new primary moves it. Links to records that are archived are kept but not shown.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from simulator.batch import BatchResult, check_batch_size
+from simulator.crm.association_kinds import (
+    DEFAULT_KIND,
+    HUBSPOT_DEFINED,
+    KINDS,
+    AssociationKind,
+    invalid_object,
+    invalid_type,
+    kinds_between,
+    no_associations,
+    spec,
+    spec_with_label,
+)
+from simulator.crm.inputs import AssociationTarget, AssociationType
+from simulator.crm.object_types import ObjectType, resolve
+from simulator.errors import HubSpotError, ValidationError
+from simulator.wire import WireModel
+
+ASSOCIATION_PAGE_LIMIT = 500  # HubSpot: "Limit 500 per call" on GET .../associations/{toObjectType}
+ON_READ_LIMIT = 500  # associations embedded in a v3 object read (HubSpot pages them; the simulator caps them)
+BATCH_READ_LIMIT = 1000  # HubSpot: batch/read takes at most 1,000 ids (developer announcement, February 2025)
+BATCH_WRITE_LIMIT = 1000  # the simulator's bound on the other association batches
+
+Key = tuple[str, str]  # (object type name, record id)
+
+
+class LabelledPair(WireModel):
+    from_: AssociationTarget = Field(alias="from")
+    to: AssociationTarget
+    types: list[AssociationType]
+
+
+class DefaultPair(WireModel):
+    from_: AssociationTarget = Field(alias="from")
+    to: AssociationTarget
+
+
+class ArchivePairs(WireModel):
+    from_: AssociationTarget = Field(alias="from")
+    to: list[AssociationTarget]
+
+
+class ReadInput(WireModel):
+    id: str
+    after: str | None = None
+
+
+class BatchLabelled(WireModel):
+    inputs: list[LabelledPair]
+
+
+class BatchDefault(WireModel):
+    inputs: list[DefaultPair]
+
+
+class BatchArchivePairs(WireModel):
+    inputs: list[ArchivePairs]
+
+
+class BatchReadAssociations(WireModel):
+    inputs: list[ReadInput]
+
+
+class AssociationStore:
+    """The links of one portal. `exists` says whether a record is live (not archived, deleted or merged away)."""
+
+    def __init__(self, lock: threading.RLock, now: Callable[[], datetime], exists: Callable[[str, str], bool]):
+        self._lock = lock
+        self._now = now
+        self._exists = exists
+        # (type, id) -> to type -> to id -> type ids of this direction
+        self._edges: dict[Key, dict[str, dict[str, set[int]]]] = {}
+
+    # --- reads -------------------------------------------------------------------------------------------------
+
+    def targets(self, from_type: ObjectType, from_id: str, to_type: ObjectType) -> list[tuple[str, list[int]]]:
+        """Live records linked to this one, in id order, with the type ids of this direction."""
+        linked = self._edges.get((from_type.name, from_id), {}).get(to_type.name, {})
+        found = [(to_id, sorted(types)) for to_id, types in linked.items() if self._exists(to_type.name, to_id)]
+        return sorted(found, key=lambda item: int(item[0]))
+
+    def page(self, from_type: ObjectType, from_id: str, to_type: ObjectType, *, limit: int, after: str | None):
+        """GET /crm/v4/objects/{type}/{id}/associations/{toType}: results and the next cursor (a record id)."""
+        if after is not None and not after.isdigit():
+            raise ValidationError(f"after must be the cursor HubSpot returned, got {after!r}")
+        found = self.targets(from_type, from_id, to_type)
+        if after is not None:
+            found = [item for item in found if int(item[0]) >= int(after)]
+        next_after = found[limit][0] if len(found) > limit else None
+        return [self._v4_target(to_id, types) for to_id, types in found[:limit]], next_after
+
+    @staticmethod
+    def _v4_target(to_id: str, types: Iterable[int]) -> dict[str, Any]:
+        return {"toObjectId": int(to_id), "associationTypes": [spec_with_label(KINDS[t]) for t in types]}
+
+    def v3_view(self, from_type: ObjectType, from_id: str, to_types: Sequence[ObjectType]) -> dict[str, Any]:
+        """The `associations` of a v3 object read: one entry per type id, types without links left out."""
+        shown: dict[str, Any] = {}
+        for to_type in to_types:
+            results = [
+                {"id": to_id, "type": KINDS[type_id].v3_name}
+                for to_id, types in self.targets(from_type, from_id, to_type)
+                for type_id in types
+            ][:ON_READ_LIMIT]
+            if results:
+                shown[to_type.name] = {"results": results}
+        return shown
+
+    def batch_read(self, from_type: ObjectType, to_type: ObjectType, inputs: Sequence[ReadInput]) -> BatchResult:
+        """Each id's links (a page of them); an id without any is HubSpot's NO_ASSOCIATIONS_FOUND error (207)."""
+        check_batch_size(inputs, BATCH_READ_LIMIT)
+        started, results, errors = self._now(), [], []
+        for item in inputs:
+            targets, next_after = self.page(from_type, item.id, to_type, limit=ASSOCIATION_PAGE_LIMIT, after=item.after)
+            if not targets:
+                errors.append(no_associations(from_type, item.id, to_type))
+                continue
+            found: dict[str, Any] = {"from": {"id": item.id}, "to": targets}
+            if next_after is not None:
+                found["paging"] = {"next": {"after": next_after}}
+            results.append(found)
+        return BatchResult(started, self._now(), results, errors)
+
+    @staticmethod
+    def labels(from_type: ObjectType, to_type: ObjectType) -> list[dict[str, Any]]:
+        return [spec_with_label(k) for k in kinds_between(from_type, to_type)]
+
+    # --- the v4 writes -----------------------------------------------------------------------------------------
+
+    def create_default(self, from_type: ObjectType, from_id: str, to_type: ObjectType, to_id: str) -> BatchResult:
+        """PUT .../associations/default/...: the unlabeled type, shown both ways."""
+        with self._lock:
+            started = self._now()
+            kind = self._plan_default(from_type, from_id, to_type, to_id)
+            self.add(from_type.name, from_id, to_type.name, to_id, [])
+            return BatchResult(started, self._now(), self._default_results(kind, from_id, to_id))
+
+    def create_labelled(self, from_type: ObjectType, from_id: str, to_type: ObjectType, to_id: str,
+                        types: Sequence[AssociationType]) -> dict[str, Any]:
+        """PUT .../associations/{toType}/{toId} with types: LabelsBetweenObjectPair."""
+        with self._lock:
+            kinds = self.plan(from_type, from_id, to_type, to_id, types, required=True)
+            self.add(from_type.name, from_id, to_type.name, to_id, kinds)
+            return self._pair_labels(from_type, from_id, to_type, to_id)
+
+    def delete(self, from_type: ObjectType, from_id: str, to_type: ObjectType, to_id: str) -> None:
+        with self._lock:
+            self.remove(from_type.name, from_id, to_type.name, to_id)
+
+    def batch_create(self, from_type: ObjectType, to_type: ObjectType, inputs: Sequence[LabelledPair]) -> BatchResult:
+        """Every input checked first; the good ones are linked, the bad ones reported (207)."""
+        check_batch_size(inputs, BATCH_WRITE_LIMIT)
+        with self._lock:
+            started, planned, errors = self._now(), [], []
+            for item in inputs:
+                try:
+                    kinds = self.plan(from_type, item.from_.id, to_type, item.to.id, item.types, required=True)
+                except HubSpotError as exc:
+                    errors.append(exc.as_batch_error())
+                    continue
+                planned.append((item, kinds))
+            results = []
+            for item, kinds in planned:
+                self.add(from_type.name, item.from_.id, to_type.name, item.to.id, kinds)
+                results.append(self._pair_labels(from_type, item.from_.id, to_type, item.to.id))
+            return BatchResult(started, self._now(), results, errors, success_status=201)
+
+    def batch_default(self, from_type: ObjectType, to_type: ObjectType, inputs: Sequence[DefaultPair]) -> BatchResult:
+        check_batch_size(inputs, BATCH_WRITE_LIMIT)
+        with self._lock:
+            started, planned, errors = self._now(), [], []
+            for item in inputs:
+                try:
+                    planned.append((item, self._plan_default(from_type, item.from_.id, to_type, item.to.id)))
+                except HubSpotError as exc:
+                    errors.append(exc.as_batch_error())
+            results = []
+            for item, kind in planned:
+                self.add(from_type.name, item.from_.id, to_type.name, item.to.id, [])
+                results.extend(self._default_results(kind, item.from_.id, item.to.id))
+            return BatchResult(started, self._now(), results, errors)
+
+    def batch_archive(self, from_type: ObjectType, to_type: ObjectType, inputs: Sequence[ArchivePairs]) -> None:
+        """Every link between each pair goes; pairs without links are fine (HubSpot answers 204)."""
+        check_batch_size(inputs, BATCH_WRITE_LIMIT)
+        with self._lock:
+            for item in inputs:
+                for to in item.to:
+                    self.remove(from_type.name, item.from_.id, to_type.name, to.id)
+
+    def batch_archive_labels(self, from_type: ObjectType, to_type: ObjectType, inputs: Sequence[LabelledPair]) -> None:
+        """Only these types go; removing the unlabeled type removes every type of the pair."""
+        check_batch_size(inputs, BATCH_WRITE_LIMIT)
+        with self._lock:
+            plans = [(item, self._check_types(from_type, to_type, item.types)) for item in inputs]
+            for item, kinds in plans:
+                self.remove(from_type.name, item.from_.id, to_type.name, item.to.id, [k.type_id for k in kinds])
+
+    def _pair_labels(self, from_type: ObjectType, from_id: str, to_type: ObjectType, to_id: str) -> dict[str, Any]:
+        types = self._edges.get((from_type.name, from_id), {}).get(to_type.name, {}).get(to_id, set())
+        return {
+            "fromObjectTypeId": from_type.object_type_id,
+            "fromObjectId": int(from_id),
+            "toObjectTypeId": to_type.object_type_id,
+            "toObjectId": int(to_id),
+            "labels": sorted(KINDS[t].label for t in types if KINDS[t].label),
+        }
+
+    @staticmethod
+    def _default_results(kind: AssociationKind, from_id: str, to_id: str) -> list[dict[str, Any]]:
+        inverse = KINDS[kind.inverse_id]
+        return [
+            {"from": {"id": from_id}, "to": {"id": to_id}, "associationSpec": spec(kind)},
+            {"from": {"id": to_id}, "to": {"id": from_id}, "associationSpec": spec(inverse)},
+        ]
+
+    # --- planning (nothing written) ----------------------------------------------------------------------------
+
+    def plan(self, from_type: ObjectType, from_id: str | None, to_type: ObjectType, to_id: str,
+             types: Sequence[AssociationType], *, required: bool = False) -> list[AssociationKind]:
+        """The kinds a write asks for, checked against HubSpot's types and live records.
+
+        `from_id` is None when the from-record is being created by the same request."""
+        if required and not types:
+            raise ValidationError("An association needs at least one type (associationCategory, associationTypeId)")
+        kinds = self._check_types(from_type, to_type, types, from_id=from_id)
+        if from_id is not None and not self._exists(from_type.name, from_id):
+            raise invalid_object(from_type, from_id)
+        if not self._exists(to_type.name, to_id):
+            raise invalid_object(to_type, to_id)
+        return kinds
+
+    @staticmethod
+    def _check_types(from_type: ObjectType, to_type: ObjectType, types: Sequence[AssociationType], *,
+                     from_id: str | None = None) -> list[AssociationKind]:
+        kinds = []
+        for asked in types:
+            category, type_id = asked.association_category, asked.association_type_id
+            kind = KINDS.get(type_id) if category == HUBSPOT_DEFINED else None
+            if kind is None:
+                raise invalid_type(f"{category} {type_id} is not a defined association type")
+            if (kind.from_type, kind.to_type) != (from_type.name, to_type.name):
+                if from_id is not None:
+                    # HubSpot reads the type id as the pair it belongs to, then finds no record of that type.
+                    raise invalid_object(resolve(kind.from_type), from_id)
+                raise invalid_type(f"{category} {type_id} links {kind.from_type} to {kind.to_type}, not "
+                                   f"{from_type.name} to {to_type.name}")  # fmt: skip
+            kinds.append(kind)
+        return kinds
+
+    def _plan_default(self, from_type: ObjectType, from_id: str, to_type: ObjectType, to_id: str) -> AssociationKind:
+        kind = DEFAULT_KIND.get((from_type.name, to_type.name))
+        if kind is None:
+            raise invalid_type(f"There is no default association type from {from_type.name} to {to_type.name}")
+        self.plan(from_type, from_id, to_type, to_id, [])
+        return kind
+
+    # --- links (under the portal lock) -------------------------------------------------------------------------
+
+    def add(self, from_type: str, from_id: str, to_type: str, to_id: str, kinds: Iterable[AssociationKind]) -> None:
+        """Link the pair with `kinds` and the unlabeled kind, which every link has, both ways."""
+        for kind in [DEFAULT_KIND[(from_type, to_type)], *kinds]:
+            self._link(from_type, from_id, to_type, to_id, kind)
+
+    def _link(self, from_type: str, from_id: str, to_type: str, to_id: str, kind: AssociationKind) -> None:
+        child = (from_type, from_id, to_type, to_id, kind) if kind.primary else None
+        if KINDS[kind.inverse_id].primary:
+            child = (to_type, to_id, from_type, from_id, KINDS[kind.inverse_id])
+        if child is not None:  # a primary moves: the child's other records of this kind lose the label
+            c_type, c_id, p_type, p_id, c_kind = child
+            for other, types in list(self._edges.get((c_type, c_id), {}).get(p_type, {}).items()):
+                if other != p_id and c_kind.type_id in types:
+                    self._unlink(c_type, c_id, p_type, other, {c_kind.type_id})
+        self._edges.setdefault((from_type, from_id), {}).setdefault(to_type, {}).setdefault(to_id, set()).add(
+            kind.type_id
+        )
+        self._edges.setdefault((to_type, to_id), {}).setdefault(from_type, {}).setdefault(from_id, set()).add(
+            kind.inverse_id
+        )
+
+    def _unlink(self, from_type: str, from_id: str, to_type: str, to_id: str, type_ids: set[int]) -> None:
+        if any(KINDS[t].label is None for t in type_ids):  # the unlabeled type goes: the whole link goes
+            type_ids = set(self._edges.get((from_type, from_id), {}).get(to_type, {}).get(to_id, ()))
+        inverse_ids = {KINDS[t].inverse_id for t in type_ids}
+        for a_type, a_id, b_type, b_id, ids in (
+            (from_type, from_id, to_type, to_id, type_ids),
+            (to_type, to_id, from_type, from_id, inverse_ids),
+        ):
+            by_type = self._edges.get((a_type, a_id), {})
+            linked = by_type.get(b_type, {})
+            remaining = linked.get(b_id, set()) - ids
+            if remaining:
+                linked[b_id] = remaining
+                continue
+            linked.pop(b_id, None)
+            if not linked:
+                by_type.pop(b_type, None)
+            if not by_type:
+                self._edges.pop((a_type, a_id), None)
+
+    def remove(self, from_type: str, from_id: str, to_type: str, to_id: str, type_ids: Iterable[int] | None = None):
+        """Every link between the pair, or only these type ids."""
+        current = self._edges.get((from_type, from_id), {}).get(to_type, {}).get(to_id)
+        if current:
+            self._unlink(from_type, from_id, to_type, to_id, set(current if type_ids is None else current & set(type_ids)))
+
+    def forget(self, object_type: str, object_id: str) -> None:
+        """A record gone for good (GDPR delete, merged away): its links go both ways."""
+        for to_type, linked in list(self._edges.get((object_type, object_id), {}).items()):
+            for to_id in list(linked):
+                self.remove(object_type, object_id, to_type, to_id)
+
+    def merge(self, object_type: str, primary_id: str, secondary_id: str, new_id: str) -> None:
+        """The merged record takes both records' links; the primary record's primary labels win."""
+        for old_id in (primary_id, secondary_id):
+            for to_type, linked in list(self._edges.get((object_type, old_id), {}).items()):
+                for to_id, types in list(linked.items()):
+                    kinds = sorted((KINDS[t] for t in types), key=lambda k: k.label is not None)
+                    if old_id == secondary_id:
+                        kinds = [k for k in kinds if not (k.primary and self._has(object_type, new_id, k))]
+                    for kind in kinds:
+                        self._link(object_type, new_id, to_type, to_id, kind)
+            self.forget(object_type, old_id)
+
+    def _has(self, object_type: str, object_id: str, kind: AssociationKind) -> bool:
+        linked = self._edges.get((object_type, object_id), {}).get(kind.to_type, {})
+        return any(kind.type_id in types for types in linked.values())
+
+    # --- snapshots ---------------------------------------------------------------------------------------------
+
+    def export(self) -> list[list[Any]]:
+        """Each link once, from the side whose type ids are the smaller: [fromType, fromId, toType, toId, typeIds]."""
+        rows = []
+        for (from_type, from_id), by_type in self._edges.items():
+            for to_type, linked in by_type.items():
+                for to_id, types in linked.items():
+                    mine = sorted(t for t in types if t < KINDS[t].inverse_id)
+                    if mine:
+                        rows.append([from_type, from_id, to_type, to_id, mine])
+        return sorted(rows, key=lambda r: (r[0], int(r[1]), r[2], int(r[3])))
+
+    def restore(self, rows: Iterable[Sequence[Any]], known: Callable[[str, str], bool]) -> None:
+        """Load an export into this (empty) store; `known` says whether a record exists (live or archived)."""
+        for row in rows:
+            from_type, from_id, to_type, to_id, type_ids = row
+            for type_id in type_ids:
+                kind = KINDS.get(type_id)
+                if kind is None or (kind.from_type, kind.to_type) != (from_type, to_type):
+                    raise ValueError(f"association type {type_id} does not link {from_type} to {to_type}")
+                if not (known(from_type, from_id) and known(to_type, to_id)):
+                    raise ValueError(f"association {from_type} {from_id} -> {to_type} {to_id} names a missing record")
+                self._link(from_type, from_id, to_type, to_id, kind)

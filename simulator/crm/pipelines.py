@@ -1,0 +1,276 @@
+"""Deal pipelines (Pipelines API v3) and what a deal's stage decides: its probability and whether it is closed."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from simulator.crm.object_types import DEALS, resolve
+from simulator.errors import ObjectNotFound, PropertyValueError, ValidationError, invalid_property_values
+from simulator.wire import WireModel, iso
+
+WRITE_PERMISSIONS = "CRM_PERMISSIONS_ENFORCEMENT"  # what HubSpot shows on every stage of an API-visible pipeline
+# HubSpot's default sales pipeline ("default"), its stages and their probabilities.
+DEFAULT_STAGES = (
+    ("appointmentscheduled", "Appointment Scheduled", "0.2"),
+    ("qualifiedtobuy", "Qualified To Buy", "0.4"),
+    ("presentationscheduled", "Presentation Scheduled", "0.6"),
+    ("decisionmakerboughtin", "Decision Maker Bought-In", "0.8"),
+    ("contractsent", "Contract Sent", "0.9"),
+    ("closedwon", "Closed Won", "1.0"),
+    ("closedlost", "Closed Lost", "0.0"),
+)
+PIPELINE_LIMIT = 100  # a bound on pipelines per portal (HubSpot's own limit depends on the subscription)
+STAGE_LIMIT = 100  # a bound on stages per pipeline
+
+
+class StageInput(WireModel):
+    label: str = Field(min_length=1)
+    display_order: int
+    metadata: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("metadata", mode="before")
+    @classmethod
+    def _strings(cls, value: Any) -> Any:
+        return {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in value.items()} if isinstance(
+            value, dict
+        ) else value
+
+
+class StagePatch(WireModel):
+    label: str | None = None
+    display_order: int | None = None
+    metadata: dict[str, str] | None = None
+
+
+class PipelineInput(WireModel):
+    label: str = Field(min_length=1)
+    display_order: int
+    stages: list[StageInput] = Field(min_length=1)
+
+
+class PipelinePatch(WireModel):
+    label: str | None = None
+    display_order: int | None = None
+    archived: bool | None = None
+
+
+class Stage(WireModel):
+    id: str
+    label: str
+    display_order: int
+    metadata: dict[str, str]
+    write_permissions: str = WRITE_PERMISSIONS
+    archived: bool = False
+    created_at: str
+    updated_at: str
+
+    @property
+    def is_closed(self) -> bool:
+        return self.metadata.get("isClosed") == "true"
+
+    @property
+    def probability(self) -> str:
+        return self.metadata.get("probability", "")
+
+
+class Pipeline(WireModel):
+    id: str
+    label: str
+    display_order: int
+    stages: list[Stage]
+    archived: bool = False
+    created_at: str
+    updated_at: str
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id and not s.archived), None)
+
+    def view(self) -> dict[str, Any]:
+        """The wire shape: archived stages are not shown."""
+        return {**self.dump(), "stages": [s.dump() for s in self.stages if not s.archived]}
+
+
+def deal_metadata(metadata: Mapping[str, str]) -> dict[str, str]:
+    """A deal stage needs a probability from 0.0 to 1.0; 1.0 is closed won, 0.0 closed lost (HubSpot's guide)."""
+    raw = metadata.get("probability")
+    try:
+        probability = Decimal(raw) if raw is not None else None
+    except InvalidOperation:
+        probability = None
+    if probability is None or not Decimal(0) <= probability <= Decimal(1):
+        raise ValidationError("Deal stages need metadata.probability between 0.0 and 1.0")
+    closed = metadata.get("isClosed", str(probability in (Decimal(0), Decimal(1))).lower())
+    if closed not in ("true", "false"):
+        raise ValidationError("metadata.isClosed must be true or false")
+    return {**metadata, "probability": raw, "isClosed": closed}
+
+
+class PipelineStore:
+    """The deal pipelines of one portal."""
+
+    def __init__(self, lock: threading.RLock, now: Callable[[], datetime], next_id: Callable[[], int],
+                 portal_id: int, pipelines: Iterable[Pipeline] | None = None):
+        self._lock = lock
+        self._now = now
+        self._next_id = next_id
+        self._portal_id = portal_id
+        self._pipelines: dict[str, Pipeline] = {}
+        if pipelines is None:
+            stamp = iso(now())
+            stages = [
+                Stage(id=sid, label=label, display_order=order, metadata=deal_metadata({"probability": p}),
+                      created_at=stamp, updated_at=stamp)
+                for order, (sid, label, p) in enumerate(DEFAULT_STAGES)
+            ]  # fmt: skip
+            pipelines = [Pipeline(id="default", label="Sales Pipeline", display_order=0, stages=stages,
+                                  created_at=stamp, updated_at=stamp)]  # fmt: skip
+        for pipeline in pipelines:
+            self._pipelines[pipeline.id] = pipeline
+
+    @staticmethod
+    def check_type(object_type: str) -> None:
+        if resolve(object_type) is not DEALS:
+            raise ValidationError(f"hubsim simulates pipelines of deals only, not {object_type}")
+
+    # --- reads -------------------------------------------------------------------------------------------------
+
+    def all(self, *, archived: bool = False) -> list[Pipeline]:
+        return sorted((p for p in self._pipelines.values() if p.archived == archived),
+                      key=lambda p: (p.display_order, p.label))  # fmt: skip
+
+    def get(self, pipeline_id: str) -> Pipeline:
+        found = self._pipelines.get(pipeline_id)
+        if found is None or found.archived:
+            raise ObjectNotFound(f"Unable to find pipeline {pipeline_id}", context={"id": [pipeline_id]})
+        return found
+
+    def stage(self, pipeline_id: str, stage_id: str) -> Stage:
+        found = self.get(pipeline_id).stage(stage_id)
+        if found is None:
+            raise ObjectNotFound(f"Unable to find stage {stage_id} in pipeline {pipeline_id}", context={"id": [stage_id]})
+        return found
+
+    # --- writes ------------------------------------------------------------------------------------------------
+
+    def create(self, request: PipelineInput) -> Pipeline:
+        with self._lock:
+            if len(self._pipelines) >= PIPELINE_LIMIT:
+                raise ValidationError(f"A portal may have at most {PIPELINE_LIMIT} deal pipelines")
+            self._check_stages(request.stages)
+            stamp = iso(self._now())
+            stages = [self._new_stage(s, stamp) for s in request.stages]
+            pipeline = Pipeline(id=str(self._next_id()), label=request.label, display_order=request.display_order,
+                                stages=stages, created_at=stamp, updated_at=stamp)  # fmt: skip
+            self._pipelines[pipeline.id] = pipeline
+            return pipeline
+
+    def update(self, pipeline_id: str, patch: PipelinePatch) -> Pipeline:
+        with self._lock:
+            current = self._pipelines.get(pipeline_id)
+            if current is None or (current.archived and patch.archived is not False):
+                raise ObjectNotFound(f"Unable to find pipeline {pipeline_id}", context={"id": [pipeline_id]})
+            changes = {f: getattr(patch, f) for f in patch.model_fields_set if getattr(patch, f) is not None}
+            updated = current.model_copy(update={**changes, "updated_at": iso(self._now())})
+            self._pipelines[pipeline_id] = updated
+            return updated
+
+    def archive(self, pipeline_id: str, *, in_use: Callable[[str], bool]) -> None:
+        with self._lock:
+            self.get(pipeline_id)
+            if len(self.all()) == 1:
+                raise ValidationError("A portal keeps at least one deal pipeline")
+            if in_use(pipeline_id):
+                raise ValidationError(f"Pipeline {pipeline_id} still holds deals; move or archive them first")
+            self.update(pipeline_id, PipelinePatch(archived=True))
+
+    def create_stage(self, pipeline_id: str, request: StageInput) -> Stage:
+        with self._lock:
+            pipeline = self.get(pipeline_id)
+            self._check_stages([*pipeline.stages, request])
+            stage = self._new_stage(request, iso(self._now()))
+            self._pipelines[pipeline_id] = pipeline.model_copy(update={"stages": [*pipeline.stages, stage]})
+            return stage
+
+    def update_stage(self, pipeline_id: str, stage_id: str, patch: StagePatch) -> Stage:
+        with self._lock:
+            pipeline, current = self.get(pipeline_id), self.stage(pipeline_id, stage_id)
+            changes = {f: getattr(patch, f) for f in patch.model_fields_set if getattr(patch, f) is not None}
+            if "metadata" in changes:
+                changes["metadata"] = deal_metadata(changes["metadata"])
+            updated = current.model_copy(update={**changes, "updated_at": iso(self._now())})
+            stages = [updated if s.id == stage_id else s for s in pipeline.stages]
+            self._check_stages(stages)
+            self._pipelines[pipeline_id] = pipeline.model_copy(update={"stages": stages})
+            return updated
+
+    def archive_stage(self, pipeline_id: str, stage_id: str, *, in_use: Callable[[str], bool]) -> None:
+        with self._lock:
+            pipeline, current = self.get(pipeline_id), self.stage(pipeline_id, stage_id)
+            if len([s for s in pipeline.stages if not s.archived]) == 1:
+                raise ValidationError("A pipeline keeps at least one stage")
+            if in_use(stage_id):
+                raise ValidationError(f"Stage {stage_id} still holds deals; move or archive them first")
+            archived = current.model_copy(update={"archived": True, "updated_at": iso(self._now())})
+            stages = [archived if s.id == stage_id else s for s in pipeline.stages]
+            self._pipelines[pipeline_id] = pipeline.model_copy(update={"stages": stages})
+
+    def _new_stage(self, request: StageInput, stamp: str) -> Stage:
+        return Stage(id=str(self._next_id()), label=request.label, display_order=request.display_order,
+                     metadata=deal_metadata(request.metadata), created_at=stamp, updated_at=stamp)  # fmt: skip
+
+    @staticmethod
+    def _check_stages(stages: list[Any]) -> None:
+        live = [s for s in stages if not getattr(s, "archived", False)]
+        if len(live) > STAGE_LIMIT:
+            raise ValidationError(f"A pipeline may have at most {STAGE_LIMIT} stages")
+        labels = [s.label.lower() for s in live]
+        if len(labels) != len(set(labels)):
+            raise ValidationError("Stage labels must be unique within a pipeline")
+        for stage in live:
+            deal_metadata(stage.metadata)
+
+    # --- deals -------------------------------------------------------------------------------------------------
+
+    def deal_values(self, current: Mapping[str, str], changes: Mapping[str, str], now: datetime) -> dict[str, str]:
+        """A deal write's pipeline and stage checked against each other, and what the stage calculates."""
+        if "pipeline" not in changes and "dealstage" not in changes:
+            return {}
+        pipeline_id = changes.get("pipeline", current.get("pipeline")) or "default"
+        pipeline = self._pipelines.get(pipeline_id)
+        if pipeline is None or pipeline.archived:
+            allowed = ", ".join(p.id for p in self.all())
+            problem = PropertyValueError("pipeline", "INVALID_OPTION",
+                                         f"{pipeline_id} was not one of the allowed options: [{allowed}]")
+            raise invalid_property_values([problem], self._portal_id)
+        extra = {"pipeline": pipeline_id} if not current.get("pipeline") and "pipeline" not in changes else {}
+        stage_id = changes.get("dealstage", current.get("dealstage"))
+        if not stage_id:
+            return {**extra, "hs_deal_stage_probability": "", "hs_is_closed": "", "hs_is_closed_won": "",
+                    "hs_is_closed_lost": ""}  # fmt: skip
+        stage = pipeline.stage(stage_id)
+        if stage is None:
+            allowed = ", ".join(s.id for s in pipeline.stages if not s.archived)
+            problem = PropertyValueError("dealstage", "INVALID_OPTION",
+                                         f"{stage_id} was not one of the allowed options: [{allowed}]")
+            raise invalid_property_values([problem], self._portal_id)
+        won = stage.is_closed and Decimal(stage.probability) == 1
+        calculated = {
+            "hs_deal_stage_probability": format(Decimal(stage.probability).normalize(), "f"),
+            "hs_is_closed": str(stage.is_closed).lower(),
+            "hs_is_closed_won": str(won).lower(),
+            "hs_is_closed_lost": str(stage.is_closed and not won).lower(),
+        }
+        if stage.is_closed and not changes.get("closedate", current.get("closedate")):
+            calculated["closedate"] = iso(now)  # HubSpot stamps the close date when a deal closes without one
+        return {**extra, **calculated}
+
+    # --- snapshots ---------------------------------------------------------------------------------------------
+
+    def export(self) -> list[dict[str, Any]]:
+        return [p.dump() for p in self._pipelines.values()]

@@ -1,0 +1,106 @@
+"""The CRM of one portal: its object and property stores, associations, owners and pipelines, wired together."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+
+from simulator.config import OwnerConfig
+from simulator.crm.associations import AssociationStore
+from simulator.crm.object_types import CONTACTS, DEALS, OBJECT_TYPES, TASKS, ObjectType, resolve
+from simulator.crm.objects import Calculate, ObjectStore
+from simulator.crm.owners import OwnerStore
+from simulator.crm.pipelines import PipelineStore
+from simulator.crm.properties import PropertyStore
+from simulator.wire import iso
+
+
+class IdSequence:
+    """The portal's record ids: one counter for every object type, as HubSpot's ids are unique per portal."""
+
+    def __init__(self, next_value: int = 1):
+        self.next_value = next_value
+
+    def __call__(self) -> int:
+        value = self.next_value
+        self.next_value += 1
+        return value
+
+
+class CrmStores:
+    def __init__(
+        self,
+        portal_id: int,
+        lock: threading.RLock,
+        now: Callable[[], datetime],
+        *,
+        owners: OwnerStore,
+        ids: IdSequence | None = None,
+        properties: Mapping[str, PropertyStore] | None = None,
+        pipelines: PipelineStore | None = None,
+    ):
+        self.portal_id = portal_id
+        self.ids = ids or IdSequence()
+        self.owners = owners
+        self.properties = dict(properties) if properties else {t.name: PropertyStore(t, lock, now) for t in OBJECT_TYPES}
+        self.pipelines = pipelines or PipelineStore(lock, now, self.ids, portal_id)
+        self.associations = AssociationStore(lock, now, lambda type_name, object_id: self.objects(type_name).exists(object_id))
+        self._objects = {
+            t.name: ObjectStore(
+                t,
+                self.properties[t.name],
+                lock=lock,
+                now=now,
+                next_id=self.ids,
+                portal_id=portal_id,
+                check_external=self.owners.check,
+                associations=self.associations,
+                resolve_type=resolve,
+                calculate=self._calculations(t),
+            )
+            for t in OBJECT_TYPES
+        }
+
+    @classmethod
+    def fresh(cls, portal_id: int, lock: threading.RLock, now: Callable[[], datetime],
+              owners: Sequence[OwnerConfig] | None) -> CrmStores:
+        """HubSpot's defaults: default properties, the default sales pipeline, the configured (or default) owners."""
+        return cls(portal_id, lock, now, owners=OwnerStore.seeded(owners, now()))
+
+    def objects(self, object_type: str) -> ObjectStore:
+        return self._objects[resolve(object_type).name]
+
+    def property_store(self, object_type: str) -> PropertyStore:
+        return self.properties[resolve(object_type).name]
+
+    def deals_in(self, pipeline_or_stage: str) -> bool:
+        """Whether a live deal sits in this pipeline or stage (they cannot be archived then)."""
+        return any(
+            pipeline_or_stage in (r.values.get("pipeline"), r.values.get("dealstage"))
+            for r in self._objects[DEALS.name].records()
+        )
+
+    def _calculations(self, object_type: ObjectType) -> Calculate | None:
+        if object_type is CONTACTS:
+            return _contact_values
+        if object_type is DEALS:
+            return self.pipelines.deal_values
+        if object_type is TASKS:
+            return _task_values
+        return None
+
+
+def _contact_values(current: Mapping[str, str], changes: Mapping[str, str], now: datetime) -> dict[str, str]:
+    if "email" not in changes:
+        return {}
+    return {"hs_email_domain": changes["email"].partition("@")[2]}
+
+
+def _task_values(current: Mapping[str, str], changes: Mapping[str, str], now: datetime) -> dict[str, str]:
+    """A task stamps when it was completed, and forgets it when it is reopened."""
+    if "hs_task_status" not in changes:
+        return {}
+    if changes["hs_task_status"] == "COMPLETED":
+        return {"hs_task_completion_date": current.get("hs_task_completion_date") or iso(now)}
+    return {"hs_task_completion_date": ""}

@@ -1,0 +1,140 @@
+"""Portal snapshots: the whole state of one portal as versioned JSON, and back.
+
+    {"format": "hubsim-portal", "version": 1, "settings": ..., "clock": ..., "ids": ..., "owners": ...,
+     "pipelines": ..., "properties": {type: ...}, "objects": {type: ...}, "associations": [...]}
+
+One section per store, so a later store (events, lists, workflows) adds its own section. A restore reads the whole
+file into new stores first and swaps them in only when everything checked out: a refused file changes nothing.
+These are plain domain functions: `hubsim serve --state DIR` persists portals with them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+
+from simulator.crm.object_types import OBJECT_TYPES
+from simulator.crm.owners import OwnerStore
+from simulator.crm.pipelines import Pipeline, PipelineStore
+from simulator.crm.stores import CrmStores, IdSequence
+from simulator.errors import ValidationError
+from simulator.harness.control import PortalSettingsUpdate, update_portal
+from simulator.hub import Portal
+from simulator.wire import body_error
+
+FORMAT = "hubsim-portal"
+VERSION = 1
+SECTIONS = ("format", "version", "settings", "clock", "ids", "owners", "pipelines", "properties", "objects",
+            "associations")  # fmt: skip
+MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # a restore body may be far bigger than an API call's (100k contacts: ~100 MB)
+
+
+class SnapshotError(ValidationError):
+    def __init__(self, problem: str):
+        super().__init__(f"Invalid snapshot: {problem}. Nothing was restored.")
+
+
+def export_portal(portal: Portal) -> dict[str, Any]:
+    """The portal's state as JSON-ready data; restoring it into any portal gives back the same export."""
+    with portal.lock:
+        crm = portal.crm
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "settings": portal.settings.dump(),
+            "clock": {"now": portal.clock.now().isoformat(), "frozen": portal.clock.frozen, "speed": portal.clock.speed},
+            "ids": {"next": crm.ids.next_value},
+            "owners": crm.owners.export(),
+            "pipelines": crm.pipelines.export(),
+            "properties": {t.name: crm.properties[t.name].export() for t in OBJECT_TYPES},
+            "objects": {t.name: crm.objects(t.name).export() for t in OBJECT_TYPES},
+            "associations": crm.associations.export(),
+        }
+
+
+def restore_portal(portal: Portal, data: Any) -> None:
+    """Replace the portal's state with a snapshot's, or raise SnapshotError and change nothing."""
+    _check_envelope(data)
+    try:
+        settings = PortalSettingsUpdate.model_validate(data["settings"])
+        now, frozen, speed = _clock(data["clock"])
+        crm = _crm(portal, data)
+    except PydanticValidationError as exc:
+        raise SnapshotError(body_error(exc).message.removeprefix("Invalid input JSON: ")) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SnapshotError(_describe(exc)) from None
+    with portal.lock:
+        update_portal(portal, settings)
+        portal.clock.freeze()  # held still while it is set, so `now` is exact; then it runs again if it ran
+        portal.clock.set(now)
+        portal.clock.set_speed(speed)
+        if not frozen:
+            portal.clock.unfreeze()
+        portal.replace_crm(crm)
+
+
+def _check_envelope(data: Any) -> None:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise SnapshotError(f'not a hubsim portal snapshot (expected "format": "{FORMAT}")')
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SnapshotError("version must be an integer")
+    if version > VERSION:
+        raise SnapshotError(f"version {version} is newer than this hubsim reads (up to {VERSION}); upgrade hubsim")
+    if version < 1:
+        raise SnapshotError(f"version {version} does not exist")
+    missing = [s for s in SECTIONS if s not in data]
+    unknown = [s for s in data if s not in SECTIONS]
+    if missing or unknown:
+        raise SnapshotError(f"missing sections {missing}, unknown sections {unknown}")
+
+
+def _clock(section: Any) -> tuple[datetime, bool, float]:
+    now = datetime.fromisoformat(section["now"])
+    if now.tzinfo is None:
+        raise ValueError("clock.now needs a time zone")
+    frozen, speed = section["frozen"], section["speed"]
+    if not isinstance(frozen, bool) or not isinstance(speed, int | float) or speed <= 0:
+        raise ValueError("clock.frozen must be a boolean and clock.speed a positive number")
+    return now.astimezone(UTC), frozen, float(speed)
+
+
+def _crm(portal: Portal, data: dict[str, Any]) -> CrmStores:
+    """New stores built from the snapshot alone; the portal's own are untouched."""
+    next_id = data["ids"]["next"]
+    if not isinstance(next_id, int) or next_id < 1:
+        raise ValueError("ids.next must be a positive integer")
+    ids = IdSequence(next_id)
+    if not data["pipelines"]:
+        raise ValueError("pipelines must hold at least one deal pipeline")
+    pipelines = PipelineStore(portal.lock, portal.clock.now, ids, portal.id,
+                              pipelines=[Pipeline.model_validate(p) for p in data["pipelines"]])  # fmt: skip
+    crm = CrmStores(portal.id, portal.lock, portal.clock.now, owners=OwnerStore.restore(data["owners"]), ids=ids,
+                    pipelines=pipelines)  # fmt: skip
+    names = [t.name for t in OBJECT_TYPES]
+    for section in ("properties", "objects"):
+        if sorted(data[section]) != sorted(names):
+            raise ValueError(f"{section} must have one entry for each of {names}")
+    for name in names:
+        crm.properties[name].restore(data["properties"][name])
+        crm.objects(name).restore(data["objects"][name])
+    record_ids = [int(r["id"]) for name in names for r in data["objects"][name]["records"]]
+    if len(record_ids) != len(set(record_ids)):
+        raise ValueError("record ids must be unique across object types (one id counter per portal)")
+    highest = max(record_ids, default=0)
+    if highest >= next_id:
+        raise ValueError(f"ids.next ({next_id}) must be above every record id (found {highest})")
+
+    def known(type_name: str, object_id: str) -> bool:
+        return type_name in names and crm.objects(type_name).has(object_id)
+
+    crm.associations.restore(data["associations"], known)
+    return crm
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    return str(exc) or type(exc).__name__
