@@ -14,6 +14,7 @@ from simulator.config import HubConfig, PortalConfig, Tier
 from simulator.crm.object_types import OBJECT_TYPES, ObjectType, resolve
 from simulator.crm.objects import ObjectStore
 from simulator.crm.properties import PropertyStore
+from simulator.crm.search import ObjectSearch
 from simulator.crm.stores import CrmStores
 from simulator.errors import InvalidAuthentication
 from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
@@ -33,6 +34,7 @@ class PortalSettings:
         self.scopes: set[str] | None = set(config.scopes) if config.scopes is not None else None
         self.rate_limits = True
         self.retry_after = False
+        self.search_index_delay_ms = 0  # HubSpot's search indexing delay: opt-in, so tests stay deterministic
         self.api_limit_increases = 0
         self.secondly_headers = False  # X-HubSpot-RateLimit-Secondly(-Remaining): older captures only
         self.journal = True
@@ -45,6 +47,7 @@ class PortalSettings:
             "scopes": sorted(self.scopes) if self.scopes is not None else None,
             "rateLimits": self.rate_limits,
             "retryAfter": self.retry_after,
+            "searchIndexDelayMs": self.search_index_delay_ms,
             "apiLimitIncreases": self.api_limit_increases,
             "secondlyHeaders": self.secondly_headers,
             "journal": self.journal,
@@ -72,6 +75,12 @@ class Portal:
         self.crm = crm or CrmStores.fresh(self.id, self.lock, self.clock.now, self._owners)
         self._properties = self.crm.properties
         self._objects = {t.name: self.crm.objects(t.name) for t in OBJECT_TYPES}
+        self._searches = {
+            name: ObjectSearch(
+                store, lock=self.lock, now=self.clock.now, delay_ms=lambda: self.settings.search_index_delay_ms
+            )
+            for name, store in self._objects.items()
+        }
 
     def reset(self) -> None:
         """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""
@@ -93,6 +102,9 @@ class Portal:
 
     def properties(self, object_type: str) -> PropertyStore:
         return self._properties[resolve(object_type).name]
+
+    def search(self, object_type: str) -> ObjectSearch:
+        return self._searches[resolve(object_type).name]
 
     # --- due work -------------------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from simulator.crm.inputs import (
     ObjectUpdate,
 )
 from simulator.crm.objects import HISTORY_PAGE_LIMIT, LIST_PAGE_LIMIT
+from simulator.crm.search import SearchRequest
 from simulator.errors import ValidationError
 from simulator.routes.common import body, portal, query_bool, query_int, query_list, query_str, requires
 
@@ -55,6 +56,12 @@ def get_page(object_type: str):
 def create(object_type: str):
     store = portal().objects(object_type)
     return store.view(store.create(body(ObjectCreate)), full=True), 201
+
+
+@bp.post("/<object_type>/search")
+@requires(READ)
+def do_search(object_type: str):
+    return portal().search(object_type).search(SearchRequest.from_body(request.get_data(cache=True)))
 
 
 @bp.post("/<object_type>/merge")
