@@ -30,18 +30,6 @@ MAX_REQUEST_CHARS = 3_000  # "If the body of your request exceeds 3,000 characte
 RESULT_WINDOW = 10_000  # "limited to 10,000 total results ... Attempting to page beyond 10,000 will result in a 400"
 MAX_INDEX_DELAY_MS = 86_400_000  # the simulator's bound on searchIndexDelayMs (a day)
 
-# The properties `query` searches: HubSpot's "default searchable properties" per object (search guide). Other
-# object types search their default properties.
-QUERY_PROPERTIES = {
-    "contacts": (
-        "firstname", "lastname", "email", "phone", "hs_additional_emails", "fax", "mobilephone", "company",
-        "hs_marketable_until_renewal",
-    ),
-    "companies": ("website", "phone", "name", "domain"),
-    "deals": ("dealname", "pipeline", "dealstage", "description", "dealtype"),
-    "tasks": ("hs_task_body", "hs_task_subject"),
-}  # fmt: skip
-
 Scalar = str | int | float | bool
 
 
@@ -192,5 +180,7 @@ class ObjectSearch:
         )
 
     def _searchable(self) -> list[str]:
-        names = QUERY_PROPERTIES.get(self.store.type.name) or self.store.type.default_properties
+        """What `query` reads: HubSpot's default searchable properties of the type (ObjectType.search_properties),
+        else its default properties."""
+        names = self.store.type.search_properties or self.store.type.default_properties
         return [n for n in names if self.store.properties.definition(n) is not None]
