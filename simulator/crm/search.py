@@ -15,6 +15,7 @@ from pydantic import Field
 
 from simulator.crm.object_types import resolve
 from simulator.crm.objects import ObjectStore
+from simulator.crm.properties import PropertyDefinition
 from simulator.crm.search_filters import Condition, association_condition, compile_filter, value_kind
 from simulator.crm.search_index import SearchIndex
 from simulator.errors import ValidationError
@@ -115,12 +116,12 @@ class ObjectSearch:
                 f"Too many filterGroups: {len(filter_groups)}. A search takes at most {MAX_FILTER_GROUPS} "
                 f"filterGroups, each of at most {MAX_FILTERS_PER_GROUP} filters, {MAX_FILTERS} filters in all."
             )
-        for number, group in enumerate(filter_groups, start=1):
+        for position, group in enumerate(filter_groups):
             if not group.filters:
-                raise ValidationError(f"filterGroups[{number - 1}] has no filters; a filter group needs at least one")
+                raise ValidationError(f"filterGroups[{position}] has no filters; a filter group needs at least one")
             if len(group.filters) > MAX_FILTERS_PER_GROUP:
                 raise ValidationError(
-                    f"Too many filters in filterGroups[{number - 1}]: {len(group.filters)}. A filter group takes at "
+                    f"Too many filters in filterGroups[{position}]: {len(group.filters)}. A filter group takes at "
                     f"most {MAX_FILTERS_PER_GROUP} filters."
                 )
         total = sum(len(group.filters) for group in filter_groups)
@@ -133,10 +134,12 @@ class ObjectSearch:
     def _condition(self, given: SearchFilter) -> Condition:
         name, operator = given.property_name, given.operator
         if not name.startswith("associations."):
-            return compile_filter(self._definition(name, "filter"), operator, given.value, given.high_value, given.values)
-        if self.store.associations is None:
-            raise ValidationError(f"Searching through associations ({name}) is not simulated for {self.store.type.name}")
-        other, mine, links = resolve(name.partition(".")[2]), self.store.type, self.store.associations
+            definition = self._definition(name, "filter")
+            return compile_filter(definition, operator, given.value, given.high_value, given.values)
+        links = self.store.associations
+        if links is None:
+            raise ValidationError(f"Searching through associations ({name}) is not simulated for this object type")
+        other, mine = resolve(name.partition(".")[2]), self.store.type
 
         def linked(other_id: str) -> list[int]:
             return [int(my_id) for my_id, _types in links.targets(other, other_id, mine)]
@@ -170,7 +173,7 @@ class ObjectSearch:
             )
         return offset, limit
 
-    def _definition(self, name: str, used_as: str):
+    def _definition(self, name: str, used_as: str) -> PropertyDefinition:
         definition = self.store.properties.definition(name)
         if definition is not None:
             return definition

@@ -88,7 +88,8 @@ class Condition:
     property_name: str
     kind: str
     test: Callable[[Any], bool]
-    # Token filters also answer from the index's postings (token -> ids), much faster than testing each record.
+    # Token filters also answer from the index's postings (token -> ids), much faster than testing each record;
+    # association filters only answer that way (they read the association store, not a value).
     select: Callable[[Mapping[str, Collection[int]]], set[int]] | None = None
     negated: bool = False  # select gives the ids that do NOT match
 
@@ -123,20 +124,20 @@ def compile_filter(
             raise ValidationError(f"Filter {name} {operator} needs a non-empty `values` array (not `value`)")
         # HubSpot matches IN values against its lower-cased index without lower-casing them: "values must be
         # lowercase" for string properties (search guide), so an upper-case value never matches.
-        wanted = {_parse(definition, kind, name, operator, v, lower=False) for v in values}
+        wanted = {_parse(kind, name, operator, v, lower=False) for v in values}
         if kind == "options":
             inside = lambda v: v is not None and not v.isdisjoint(wanted)  # noqa: E731
         else:
             inside = wanted.__contains__
         return Condition(name, kind, inside if operator == "IN" else _negate(inside))
-    target = _parse(definition, kind, name, operator, _required(name, operator, value, "value"))
+    target = _parse(kind, name, operator, _required(name, operator, value, "value"))
     if kind == "options":
         if operator not in ("EQ", "NEQ"):
             raise ValidationError(f"Filter {name} {operator}: a multiple-checkbox property has no order; use EQ or IN")
         chosen = lambda v: v is not None and target in v  # noqa: E731
         return Condition(name, kind, chosen if operator == "EQ" else _negate(chosen))
     if operator == "BETWEEN":
-        high = _parse(definition, kind, name, operator, _required(name, operator, high_value, "highValue"))
+        high = _parse(kind, name, operator, _required(name, operator, high_value, "highValue"))
         return Condition(name, kind, lambda v: v is not None and target <= v <= high)
     return Condition(name, kind, _compare(operator, target))
 
@@ -184,7 +185,7 @@ def _text(raw: Any) -> str:
     return str(raw)
 
 
-def _parse(definition: PropertyDefinition, kind: str, name: str, operator: str, raw: Any, lower: bool = True) -> Any:
+def _parse(kind: str, name: str, operator: str, raw: Any, lower: bool = True) -> Any:
     """A filter value in the comparable form of its property; one that cannot be is a 400, never a silent miss."""
     text = _text(raw)
     if kind == "number":
