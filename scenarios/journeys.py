@@ -1,0 +1,442 @@
+"""Seeded, steppable PLG journeys: a scenario played as a time-ordered stream of product events.
+
+Discrete-event simulation, eventsim style: a heap of users keyed on their next event time; the earliest emits one
+event and goes back in. Nothing is drawn ahead of the clock but the current session's events, so a run can be
+stepped day by day, and a sales touch at time t changes the decisions taken after t.
+
+Every random draw is a pure function of (seed, user, session, purpose): one `Random` is reseeded per draw site.
+Runs are byte-identical however they are stepped, and interventions get common random numbers: a touch on one
+account changes nothing for anyone else. Pure data: no I/O, no clock reads; time starts at the given `start`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import itertools
+import math
+import random
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from scenarios.events import Event, Properties, milestone_properties, session_properties
+from scenarios.funnel import adjust_next, funnel
+from scenarios.model import ABSORBING, MILESTONES, STAGES, Chain, Scenario
+from scenarios.providers import Company, Country, Identities, Person, Weights
+from scenarios.timing import DAY, Seasonality, arrival_time, geometric, lognormal_multiplier
+from scenarios.truth import EPOCH, AccountTruth, GroundTruth, SalesTouch, UserTruth, iso
+
+_DECIDE = None  # the pending item that ends a session: the stage transition is drawn then, not earlier
+Pending = tuple[float, str | None, Properties | float]  # (time, event name or _DECIDE, properties or uniform)
+
+
+class _Stage:
+    """One stage of a chain, compiled for the hot loop."""
+
+    def __init__(self, scenario: Scenario, chain: Chain, stage: str) -> None:
+        spec = chain.stages[stage]
+        self.next = spec.next
+        # Staying is the band after every target and buying the band just before it, so a touch that makes
+        # buying likelier turns some "stay" draws into "buy" and leaves every other outcome as it was.
+        self.order = sorted(spec.next, key=lambda s: (s == "customer", (STAGES + ABSORBING).index(s)))
+        self.sessions_per_day = spec.sessions_per_day
+        self.events_per_session = spec.events_per_session
+        mix = scenario.event_mix(chain, stage)
+        self.event_names = tuple(mix)
+        self.event_cum = list(itertools.accumulate(mix.values()))
+
+
+class _Journey:
+    """A segment (or the teammates) compiled: stages, weighted identity choices, upgrade probabilities."""
+
+    def __init__(self, scenario: Scenario, name: str, chain: Chain) -> None:
+        self.name, self.chain = name, chain
+        self.stages = {stage: _Stage(scenario, chain, stage) for stage in chain.stages}
+        self.personas = Weights(chain.personas)
+        self.icp = getattr(chain, "icp", False)
+        self._upgrade: dict[tuple[str, float], float] = {}
+
+    def upgrade_probability(self, stage: str, multiplier: float) -> float:
+        """P(eventually buying) from `stage` with the upgrade transitions scaled by `multiplier`."""
+        key = (stage, multiplier)
+        if key not in self._upgrade:
+            self._upgrade[key] = 1.0 if stage == "customer" else funnel(
+                self.chain, start=stage, factors={"customer": multiplier}).reach["customer"]
+        return self._upgrade[key]
+
+
+class _Segment(_Journey):
+    def __init__(self, scenario: Scenario, name: str) -> None:
+        super().__init__(scenario, name, scenario.segments[name])
+        segment = scenario.segments[name]
+        self.regions, self.email = Weights(segment.regions), Weights(segment.email)
+        self.sizes = Weights(segment.company.size_bands) if segment.company else None
+        self.plans = Weights(segment.plans) if segment.plans else None
+
+
+class Account:
+    __slots__ = ("id", "number", "segment", "company", "name", "country", "utc_offset", "email_kind", "created_at",
+                 "owner", "members", "next_member", "multiplier", "plan", "seats", "arr", "upgraded_at",
+                 "upgraded_by", "churned_at", "intent")
+
+
+class User:
+    __slots__ = ("id", "member", "account", "journey", "person", "email", "source", "invited_by", "signed_up_at",
+                 "frequency", "intensity", "stage", "stages", "pending", "cursor", "session", "events",
+                 "last_event_at", "intent", "touches")
+
+
+class ScenarioRun:
+    """A scenario being played. Iterate `advance(until)` or `step_day()` for events in time order; call
+    `sales_touch(user_id, at=...)` between events to intervene; `ground_truth()` at any time.
+
+    `users` organic signups arrive over `days` days from `start`; advancing past the end keeps playing the
+    journeys of those already signed up."""
+
+    def __init__(self, scenario: Scenario, *, users: int | None = None, days: int | None = None, seed: int = 0,
+                 start: datetime | None = None) -> None:
+        if seed < 0:
+            raise ValueError("seed must be a non-negative integer")
+        start = start or scenario.start
+        if start.tzinfo is None:
+            raise ValueError("start must be timezone-aware")  # a naive time would be read in the machine's zone
+        self.scenario, self.seed = scenario, seed
+        self._start_ms = (start - EPOCH) // timedelta(milliseconds=1)  # times are whole milliseconds, like events'
+        self.start = EPOCH + timedelta(milliseconds=self._start_ms)
+        self.days = days or scenario.days
+        self.end = self.start + timedelta(days=self.days)
+        self._rng = random.Random()
+        self._identities = Identities(seed)
+        sessions = scenario.sessions
+        self._season = Seasonality(sessions.diurnal, sessions.weekly, self._start_ms / 1000)
+        self._min_gap, self._event_gap = sessions.min_gap_minutes * 60, sessions.event_gap_seconds
+        self._session_properties = session_properties(scenario.plans)
+        self._milestone_properties = milestone_properties(scenario.plans)
+        self._segments = Weights({_Segment(scenario, name): s.weight for name, s in scenario.segments.items()})
+        self._teammate = _Journey(scenario, "teammate", scenario.teammate)
+        self._t = 0.0
+        self._heap: list[tuple[float, int, User]] = []
+        self._touches: list[tuple[float, int, User]] = []
+        self._pushes = itertools.count()
+        self._users: dict[str, User] = {}
+        self._accounts: list[Account] = []
+        self._arrivals = self._draw_arrivals(users or scenario.users)
+        self._next_arrival = 0
+
+    # -- the public face ---------------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        return self._moment(self._t)
+
+    def advance(self, until: datetime) -> Iterator[Event]:
+        """Events with timestamps in [now, until), in time order. Lazy: the caller may intervene between events."""
+        limit = (until - self.start).total_seconds()
+        if limit < self._t:
+            raise ValueError(f"the run is at {self.now.isoformat()}; it cannot go back to {until.isoformat()}")
+        heap, touches, arrivals = self._heap, self._touches, self._arrivals
+        while True:
+            t = heap[0][0] if heap else math.inf
+            a = arrivals[self._next_arrival][0] if self._next_arrival < len(arrivals) else math.inf
+            if touches and touches[0][0] <= min(a, t):  # on ties: touches, then signups, then events
+                if touches[0][0] >= limit:
+                    break
+                self._t, _, user = heapq.heappop(touches)
+                self._apply_touch(user)
+            elif a <= t:
+                if a >= limit:
+                    break
+                self._t = a
+                self._sign_up_owner(*arrivals[self._next_arrival])
+                self._next_arrival += 1
+            else:
+                if t >= limit:
+                    break
+                self._t, _, user = heap[0]
+                # The user stays at the root while stepping: anyone pushed meanwhile (teammates) is due later.
+                event, due = self._step(user)
+                if due is None:
+                    heapq.heappop(heap)
+                else:
+                    heapq.heapreplace(heap, (due, next(self._pushes), user))
+                if event is not None:
+                    yield event
+        self._t = limit
+
+    def step_day(self) -> Iterator[Event]:
+        return self.advance(self.now + timedelta(days=1))
+
+    def run(self) -> Iterator[Event]:
+        """All events from now to the end of the run: offline generation is stepping with no interventions."""
+        return self.advance(self.end)
+
+    def sales_touch(self, user_id: str, *, at: datetime) -> None:
+        """A sales rep reaches `user_id` at `at` (not before now). From then on the account's upgrade propensity is
+        multiplied by the scenario's `sales_touch_effect` for the time since the user's last product event."""
+        user = self._users.get(user_id)
+        if user is None:
+            raise KeyError(f"no user {user_id!r} has signed up yet")
+        t = (at - self.start).total_seconds()
+        if at < self.now:
+            raise ValueError(f"a touch at {at.isoformat()} is in the past of the run ({self.now.isoformat()})")
+        heapq.heappush(self._touches, (max(t, self._t), next(self._pushes), user))
+
+    def users(self) -> list[dict]:
+        """Profiles of everyone signed up so far, as the product's database has them, in signup order."""
+        return [self._user_profile(user) for user in self._users.values()]
+
+    def user(self, user_id: str) -> dict:
+        if user_id not in self._users:
+            raise KeyError(f"no user {user_id!r} has signed up yet")
+        return self._user_profile(self._users[user_id])
+
+    def accounts(self) -> list[dict]:
+        """Accounts (workspaces) created so far, with their company and billing state, in creation order."""
+        return [self._account_profile(account) for account in self._accounts]
+
+    def ground_truth(self) -> GroundTruth:
+        return GroundTruth(at=self.now, users=[self._user_truth(u) for u in self._users.values()],
+                           accounts=[self._account_truth(a) for a in self._accounts])
+
+    # -- arrivals and signups ----------------------------------------------------------------------------------
+
+    def _stream(self, account: int, member: int, purpose: int) -> random.Random:
+        """The Random for one draw site; account 0 is the run's own (arrivals)."""
+        self._rng.seed(((self.seed << 40 | account) << 10 | member) << 22 | purpose)
+        return self._rng
+
+    def _draw_arrivals(self, count: int) -> list[tuple[float, _Segment, Country, float]]:
+        rng = self._stream(0, 0, 0)
+        season = Seasonality(self.scenario.arrivals.diurnal, self.scenario.arrivals.weekly, self._start_ms / 1000)
+        arrivals = []
+        for _ in range(count):
+            segment = self._segments.pick(rng)
+            country, offset = self._identities.country(rng, segment.regions.pick(rng))
+            t = arrival_time(rng, season, self.days * DAY, self.scenario.arrivals.monthly_growth, offset)
+            arrivals.append((t, segment, country, offset))
+        arrivals.sort(key=lambda arrival: arrival[0])
+        return arrivals
+
+    def _sign_up_owner(self, t: float, segment: _Segment, country: Country, utc_offset: float) -> None:
+        account = Account()
+        account.number = len(self._accounts) + 1
+        rng = self._stream(account.number, 1, 0)
+        account.email_kind = segment.email.pick(rng)
+        company: Company | None = None
+        if account.email_kind == "competitor":
+            company = self._identities.competitor(rng)
+        elif segment.sizes is not None:
+            company = self._identities.company(rng, country, segment.sizes, segment.chain.company.icp_industry_share)
+        account.id, account.segment, account.company = f"acc_{account.number:06d}", segment, company
+        account.country, account.utc_offset, account.created_at = country, utc_offset, t
+        account.members, account.next_member, account.multiplier = [], 2, 1.0
+        account.plan, account.seats, account.arr = None, 0, 0.0
+        account.upgraded_at = account.upgraded_by = account.churned_at = None
+        person = self._identities.person(rng, country, segment.personas.pick(rng), account.email_kind,
+                                         company.domain if company else None)
+        account.name = company.name if company else f"{person.first_name} {person.last_name}'s workspace"
+        account.intent = segment.upgrade_probability("signed_up", 1.0)
+        account.owner = self._new_user(account, 1, person, rng, t, source="organic", invited_by=None)
+        self._accounts.append(account)
+
+    def _new_user(self, account: Account, member: int, person: Person, rng: random.Random, t: float, *,
+                  source: str, invited_by: str | None) -> User:
+        user = User()
+        user.id, user.member, user.account = f"usr_{account.number:06d}_{member}", member, account
+        user.person, user.email = person, person.email
+        user.journey = account.segment if member == 1 else self._teammate
+        user.source, user.invited_by, user.signed_up_at = source, invited_by, t
+        sigma = self.scenario.sessions.heterogeneity
+        user.frequency, user.intensity = lognormal_multiplier(rng, sigma), lognormal_multiplier(rng, sigma)
+        user.stage, user.stages, user.session, user.events, user.last_event_at = "signed_up", {}, 0, 0, t
+        user.intent, user.touches = account.intent, []  # a teammate's is the account's when they join: see _step
+        heapq.heappush(self._heap, (self._schedule_session(user, t, first=True), next(self._pushes), user))
+        return user
+
+    def _invite(self, owner: User, t: float, rng: random.Random) -> list[Pending]:
+        """Invitations sent on starting to collaborate; the accepted ones sign up later as teammates."""
+        account, team = owner.account, owner.journey.chain.team
+        employees = account.company.employees if account.company else 50
+        count = min(1 + _poisson(rng, team.invites - 1), max(1, employees - 1), 20)
+        # The inviter's stream decides everything before the invitees' own streams are touched.
+        invitations = []
+        for _ in range(count):
+            t += rng.expovariate(1 / 20)
+            accepted = rng.random() < team.acceptance
+            invitations.append((t, accepted, t + rng.expovariate(1 / (team.join_delay_hours * 3600))))
+        items: list[Pending] = []
+        for sent_at, accepted, joins_at in invitations:
+            member, account.next_member = account.next_member, account.next_member + 1
+            rng = self._stream(account.number, member, 0)
+            person = self._identities.person(rng, account.country, self._teammate.personas.pick(rng),
+                                             account.email_kind, account.company.domain if account.company else None)
+            if accepted:
+                self._new_user(account, member, person, rng, joins_at, source="invited", invited_by=owner.id)
+            items.append((sent_at, "teammate_invited", ({"invitee_email": person.email}, None)))
+        return items
+
+    # -- journeys ----------------------------------------------------------------------------------------------
+
+    def _schedule_session(self, user: User, after: float, *, first: bool = False) -> float:
+        """Draw the user's next session (the signup session when `first`); returns when it starts."""
+        user.session += 1
+        rng = self._stream(user.account.number, user.member, 2 * user.session - 1)
+        stage = user.journey.stages[user.stage]
+        if first:
+            t = after
+            signup = {"source": user.source, "invited_by": user.invited_by} if user.invited_by else {
+                "source": user.source}
+            items: list[Pending] = [(t, "signed_up", (signup, None))]
+        else:
+            t = self._season.next_time(rng, after + self._min_gap, stage.sessions_per_day * user.frequency,
+                                       user.account.utc_offset)
+            items = [(t, "logged_in", self._session_properties["logged_in"][0])]
+        random_, log, gap = rng.random, math.log, self._event_gap
+        names, cumulative, properties = stage.event_names, stage.event_cum, self._session_properties
+        for _ in range(geometric(rng, stage.events_per_session * user.intensity)):
+            t -= log(1.0 - random_()) * gap  # exponential think time
+            name = names[bisect.bisect_right(cumulative, random_() * cumulative[-1])]
+            variants = properties[name]
+            items.append((t, name, variants[int(random_() * len(variants))]))
+        items.append((t - log(1.0 - random_()) * gap, _DECIDE, random_()))
+        user.pending, user.cursor = items, 0
+        return items[0][0]
+
+    def _step(self, user: User) -> tuple[Event | None, float | None]:
+        """The user's next pending item: an event, or a session's end. Returns it and when the user is next due."""
+        t, name, properties = user.pending[user.cursor]
+        user.cursor += 1
+        account = user.account
+        event = None
+        if account.churned_at is not None and user is not account.owner:
+            user.stage = "churned"  # the workspace was deleted: its teammates' journeys end silently
+            user.stages.setdefault("churned", t)
+            return None, None
+        if name is _DECIDE:
+            user.pending, user.cursor = self._decide(user, t, properties), 0
+        else:
+            if name == "signed_up":
+                self._users[user.id] = user
+                account.members.append(user)
+                user.stages["signed_up"] = t
+                if user is not account.owner:
+                    user.intent = self._account_intent(account)
+            user.events += 1
+            user.last_event_at = t
+            event = Event(f"{user.id}-{user.events}", user.id, account.id, user.email, name,
+                          self._start_ms + int(t * 1000), properties)
+        if user.cursor < len(user.pending):
+            return event, user.pending[user.cursor][0]
+        if user.stage in ABSORBING:
+            return event, None
+        return event, self._schedule_session(user, t)
+
+    def _decide(self, user: User, t: float, u: float) -> list[Pending]:
+        """The end of a session: maybe move on to another stage, emitting its milestone events."""
+        stage = user.journey.stages[user.stage]
+        factors = self._factors(user, t)
+        nexts = adjust_next(stage.next, factors) if factors else stage.next
+        cumulative = 0.0
+        for target in stage.order:
+            cumulative += nexts[target]
+            if u < cumulative:
+                return self._enter(user, target, t)
+        return []
+
+    def _factors(self, user: User, t: float) -> dict[str, float]:
+        factors: dict[str, float] = {}
+        day = t / DAY
+        for shock in self.scenario.shocks:
+            if shock.from_day <= day < shock.to_day and user.stage in shock.stages:
+                for target, factor in shock.multiply.items():
+                    factors[target] = factors.get(target, 1.0) * factor
+        if user.account.multiplier != 1.0 and user is user.account.owner:
+            factors["customer"] = factors.get("customer", 1.0) * user.account.multiplier
+        return factors
+
+    def _enter(self, user: User, stage: str, t: float) -> list[Pending]:
+        user.stage = stage
+        user.stages.setdefault(stage, t)
+        if stage == "inactive":
+            return []
+        account = user.account
+        rng = self._stream(account.number, user.member, 2 * user.session)
+        if stage == "collaborating":
+            return self._invite(user, t, rng)
+        if stage == "customer":
+            plan = account.segment.plans.pick(rng)
+            account.plan, account.seats = plan, max(len(account.members), self.scenario.plans[plan].min_seats)
+            account.arr = self.scenario.plans[plan].arr(account.seats)
+            account.upgraded_at, account.upgraded_by = t, user.id
+            return [(t, "upgraded", ({"plan": plan, "seats": account.seats, "arr": account.arr, "currency": "USD",
+                                      "billing_period": "annual"}, None))]
+        if stage == "churned":
+            if user is account.owner:
+                account.churned_at = t
+            return [(t, "churned", ({"plan": account.plan or "free", "lost_arr": account.arr}, None))]
+        variants = self._milestone_properties[stage]
+        return [(t, MILESTONES[stage], variants[int(rng.random() * len(variants))])]
+
+    def _apply_touch(self, user: User) -> None:
+        response = (self._t - user.last_event_at) / 60
+        multiplier = self.scenario.touch_multiplier(response)
+        user.touches.append(SalesTouch(self._moment(self._t), response, multiplier))
+        user.account.multiplier = max(user.account.multiplier, multiplier)  # touches do not compound
+
+    # -- profiles and truth ------------------------------------------------------------------------------------
+
+    def _account_intent(self, account: Account) -> float:
+        owner = account.owner
+        if account.upgraded_at is not None:
+            return 1.0
+        if owner.stage in ABSORBING:
+            return 0.0
+        return owner.journey.upgrade_probability(owner.stage, account.multiplier)
+
+    def _user_profile(self, user: User) -> dict:
+        person, account = user.person, user.account
+        return {"user": user.id, "account": account.id, "email": person.email, "first_name": person.first_name,
+                "last_name": person.last_name, "job_title": person.job_title, "seniority": person.seniority,
+                "company": account.company.name if account.company else None, "country": account.country.name,
+                "country_code": account.country.code, "region": account.country.region,
+                "utc_offset": account.utc_offset, "signed_up_at": iso(self._moment(user.signed_up_at)),
+                "source": user.source, "invited_by": user.invited_by}
+
+    def _account_profile(self, account: Account) -> dict:
+        company = account.company
+        return {"account": account.id, "name": account.name, "domain": company and company.domain,
+                "industry": company and company.industry, "size_band": company and company.size_band,
+                "employees": company and company.employees, "country": account.country.name,
+                "country_code": account.country.code, "region": account.country.region, "owner": account.owner.id,
+                "created_at": iso(self._moment(account.created_at)), "users": len(account.members),
+                "plan": account.plan or "free", "seats": account.seats, "arr": account.arr}
+
+    def _user_truth(self, user: User) -> UserTruth:
+        account = user.account
+        return UserTruth(
+            user=user.id, account=account.id, segment=account.segment.name, icp=account.segment.icp,
+            role="owner" if user is account.owner else "teammate", signed_up_at=self._moment(user.signed_up_at),
+            intent=user.intent, upgraded=account.upgraded_by == user.id,
+            account_upgraded_at=self._moment(account.upgraded_at), stage=user.stage,
+            stages={stage: self._moment(at) for stage, at in user.stages.items()}, events=user.events,
+            sales_touches=list(user.touches))
+
+    def _account_truth(self, account: Account) -> AccountTruth:
+        return AccountTruth(
+            account=account.id, segment=account.segment.name, icp=account.segment.icp, owner=account.owner.id,
+            users=len(account.members), created_at=self._moment(account.created_at), intent=account.intent,
+            intent_now=self._account_intent(account), upgraded_at=self._moment(account.upgraded_at),
+            upgraded_by=account.upgraded_by, plan=account.plan, seats=account.seats, arr=account.arr,
+            churned_at=self._moment(account.churned_at))
+
+    def _moment(self, t: float | None) -> datetime | None:
+        return None if t is None else EPOCH + timedelta(milliseconds=self._start_ms + int(t * 1000))
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """Knuth's method; means here are a few invitations at most."""
+    limit, k, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
