@@ -6,11 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from scenarios.scenario_cli import add_scenario_command
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hubsim", description="A local, offline HubSpot for PLG integrations.")
     commands = parser.add_subparsers(dest="command", required=True)
     add_serve_command(commands)
+    add_scenario_command(commands)
     add_demo_command(commands)
     args = parser.parse_args(argv)
     return args.run(args) or 0
