@@ -33,7 +33,6 @@ AREAS = {
     "/crm/v3/extensions": "CRM extensions",
     "/crm/v3/timeline": "timeline events",
     "/crm/v3/limits": "the CRM limits API",
-    "/crm/v4/objects": "the per-record associations v4 API",
     "/crm-object-schemas": "custom object schemas",
     "/marketing": "the marketing APIs",
     "/cms": "the CMS APIs",

@@ -10,8 +10,9 @@ These are plain domain functions: `hubsim serve --state DIR` persists portals wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError as PydanticValidationError
 
@@ -28,6 +29,7 @@ FORMAT = "hubsim-portal"
 VERSION = 1
 SECTIONS = ("format", "version", "settings", "clock", "ids", "owners", "pipelines", "properties", "objects",
             "associations")  # fmt: skip
+T = TypeVar("T")
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # a restore body may be far bigger than an API call's (100k contacts: ~100 MB)
 
 
@@ -57,14 +59,9 @@ def export_portal(portal: Portal) -> dict[str, Any]:
 def restore_portal(portal: Portal, data: Any) -> None:
     """Replace the portal's state with a snapshot's, or raise SnapshotError and change nothing."""
     _check_envelope(data)
-    try:
-        settings = PortalSettingsUpdate.model_validate(data["settings"])
-        now, frozen, speed = _clock(data["clock"])
-        crm = _crm(portal, data)
-    except PydanticValidationError as exc:
-        raise SnapshotError(body_error(exc).message.removeprefix("Invalid input JSON: ")) from None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise SnapshotError(_describe(exc)) from None
+    settings = _read("settings", lambda: PortalSettingsUpdate.model_validate(data["settings"]))
+    now, frozen, speed = _read("clock", lambda: _clock(data["clock"]))
+    crm = _crm(portal, data)
     with portal.lock:
         update_portal(portal, settings)
         portal.clock.freeze()  # held still while it is set, so `now` is exact; then it runs again if it ran
@@ -103,38 +100,51 @@ def _clock(section: Any) -> tuple[datetime, bool, float]:
 
 def _crm(portal: Portal, data: dict[str, Any]) -> CrmStores:
     """New stores built from the snapshot alone; the portal's own are untouched."""
-    next_id = data["ids"]["next"]
-    if not isinstance(next_id, int) or next_id < 1:
-        raise ValueError("ids.next must be a positive integer")
-    ids = IdSequence(next_id)
-    if not data["pipelines"]:
-        raise ValueError("pipelines must hold at least one deal pipeline")
-    pipelines = PipelineStore(portal.lock, portal.clock.now, ids, portal.id,
-                              pipelines=[Pipeline.model_validate(p) for p in data["pipelines"]])  # fmt: skip
-    crm = CrmStores(portal.id, portal.lock, portal.clock.now, owners=OwnerStore.restore(data["owners"]), ids=ids,
-                    pipelines=pipelines)  # fmt: skip
+    ids = IdSequence(_read("ids", lambda: _next_id(data["ids"])))
+    pipelines = _read("pipelines", lambda: _pipelines(portal, ids, data["pipelines"]))
+    owners = _read("owners", lambda: OwnerStore.restore(data["owners"]))
+    crm = CrmStores(portal.id, portal.lock, portal.clock.now, owners=owners, ids=ids, pipelines=pipelines)
     names = [t.name for t in OBJECT_TYPES]
     for section in ("properties", "objects"):
-        if sorted(data[section]) != sorted(names):
-            raise ValueError(f"{section} must have one entry for each of {names}")
+        if not isinstance(data[section], dict) or sorted(data[section]) != sorted(names):
+            raise SnapshotError(f"{section} must have one entry for each of {names}")
     for name in names:
-        crm.properties[name].restore(data["properties"][name])
-        crm.objects(name).restore(data["objects"][name])
-    record_ids = [int(r["id"]) for name in names for r in data["objects"][name]["records"]]
+        _read(f"properties.{name}", lambda: crm.properties[name].restore(data["properties"][name]))
+        _read(f"objects.{name}", lambda: crm.objects(name).restore(data["objects"][name]))
+    record_ids = [int(r.id) for name in names for r in (*crm.objects(name).records(), *crm.objects(name).records(archived=True))]
     if len(record_ids) != len(set(record_ids)):
-        raise ValueError("record ids must be unique across object types (one id counter per portal)")
+        raise SnapshotError("record ids must be unique across object types (one id counter per portal)")
     highest = max(record_ids, default=0)
-    if highest >= next_id:
-        raise ValueError(f"ids.next ({next_id}) must be above every record id (found {highest})")
+    if highest >= ids.next_value:
+        raise SnapshotError(f"ids.next ({ids.next_value}) must be above every record id (found {highest})")
 
     def known(type_name: str, object_id: str) -> bool:
         return type_name in names and crm.objects(type_name).has(object_id)
 
-    crm.associations.restore(data["associations"], known)
+    _read("associations", lambda: crm.associations.restore(data["associations"], known))
     return crm
 
 
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, KeyError):
-        return f"missing field {exc.args[0]!r}"
-    return str(exc) or type(exc).__name__
+def _next_id(section: Any) -> int:
+    next_id = section["next"]
+    if not isinstance(next_id, int) or isinstance(next_id, bool) or next_id < 1:
+        raise ValueError("next must be a positive integer")
+    return next_id
+
+
+def _pipelines(portal: Portal, ids: IdSequence, rows: Any) -> PipelineStore:
+    if not isinstance(rows, list) or not rows:
+        raise ValueError("there must be at least one deal pipeline")
+    return PipelineStore(portal.lock, portal.clock.now, ids, portal.id, pipelines=[Pipeline.model_validate(p) for p in rows])
+
+
+def _read(section: str, load: Callable[[], T]) -> T:
+    """Run one section's reader; whatever is wrong with it becomes one SnapshotError naming the section."""
+    try:
+        return load()
+    except PydanticValidationError as exc:
+        raise SnapshotError(f"{section}: {body_error(exc).message.removeprefix('Invalid input JSON: ')}") from None
+    except KeyError as exc:
+        raise SnapshotError(f"{section}: missing field {exc.args[0]!r}") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise SnapshotError(f"{section}: {exc or type(exc).__name__}") from None
