@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from simulator.config import HubConfig
@@ -86,38 +86,43 @@ def _throttle(portal: Portal) -> None:
     """Count the request against the portal's rate limits before its route runs: a refused one changes nothing.
 
     Every authenticated call counts, errors included (HubSpot asks that errors stay under 5% of daily calls)."""
-    if not portal.settings.rate_limits or request.path.startswith(UNMETERED):
+    if not portal.settings.rate_limits:
         return
-    g.rate = portal.limiter.check(request.method, request.path)
-    if g.rate.rejected:
-        raise RateLimited(g.rate.policy_name)
+    req = request._get_current_object()  # one proxy lookup: this runs on every request
+    if req.path.startswith(UNMETERED):
+        return
+    decision = g.rate = portal.limiter.check(req.method, req.path)
+    if decision.rejected:
+        raise RateLimited(decision.policy_name)
 
 
 def _meter_and_record(response: Response) -> Response:
     """Rate-limit headers and the journal entry, for every answer of a portal's API, errors included."""
-    if request.path.startswith(UNMETERED):
+    req, state = request._get_current_object(), g._get_current_object()  # one proxy lookup each: every request
+    if req.path.startswith(UNMETERED):
         return response
-    portal = g.get("portal") or _caller_portal()
+    portal = state.get("portal") or _caller_portal()
     if portal is None:
         return response
-    decision = g.get("rate")
+    settings = portal.settings
+    decision = state.get("rate")
     if decision is not None:
-        response.headers.update(decision.headers(secondly=portal.settings.secondly_headers))
-        if decision.rejected and portal.settings.retry_after:
+        response.headers.extend(decision.headers(secondly=settings.secondly_headers))
+        if decision.rejected and settings.retry_after:
             response.headers["Retry-After"] = str(decision.retry_after)
-    if portal.settings.journal:
+    if settings.journal:
         portal.journal.record(
             time=portal.clock.now(),
-            method=request.method,
-            path=request.path,
-            query=request.query_string,
+            method=req.method,
+            path=req.path,
+            query=req.query_string,
             status=response.status_code,
-            latency_ms=(time.perf_counter() - g.started) * 1000,
-            request_body=_request_body(),
+            latency_ms=(time.perf_counter() - state.started) * 1000,
+            request_body=_request_body(req),
             response_body=b"" if response.is_streamed else response.get_data(),
             correlation_id=response.headers.get("X-HubSpot-Correlation-Id"),
             throttled_by=decision.policy_name if decision is not None else None,
-            not_simulated=g.get("not_simulated", False),
+            not_simulated=state.get("not_simulated", False),
         )
     return response
 
@@ -133,9 +138,11 @@ def _caller_portal() -> Portal | None:
         return None
 
 
-def _request_body() -> bytes:
+def _request_body(req: Request) -> bytes:
+    if req.environ.get("CONTENT_LENGTH", "0") in ("", "0"):  # waitress gives chunked bodies a length too
+        return b""
     try:
-        return request.get_data(cache=True)
+        return req.get_data(cache=True)
     except HTTPException:  # a body over the size limit was refused unread
         return b""
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 INTERVAL_MS = 10_000  # X-HubSpot-RateLimit-Interval-Milliseconds: the ten-secondly window
@@ -115,8 +115,7 @@ class LimitSettings(Protocol):
     secondly_headers: bool
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):  # a tuple: made once per request, so cheaper than a frozen dataclass
     """The limiter's answer to one request: accepted or the policy that refused it, and the header figures."""
 
     policy_name: str | None  # None: accepted
@@ -131,53 +130,68 @@ class Decision:
     def rejected(self) -> bool:
         return self.policy_name is not None
 
-    def headers(self, *, secondly: bool) -> dict[str, str]:
+    def headers(self, *, secondly: bool) -> list[tuple[str, str]]:
         if not self.metering.headers:
-            return {}
+            return []
         limits = self.limits
-        figures = {
-            "X-HubSpot-RateLimit-Daily": str(limits.daily),
-            "X-HubSpot-RateLimit-Daily-Remaining": str(max(limits.daily - self.daily_used, 0)),
-            "X-HubSpot-RateLimit-Interval-Milliseconds": str(INTERVAL_MS),
-            "X-HubSpot-RateLimit-Max": str(limits.ten_secondly),
-            "X-HubSpot-RateLimit-Remaining": str(max(limits.ten_secondly - self.ten_secondly_used, 0)),
-        }
+        figures = [
+            ("X-HubSpot-RateLimit-Daily", str(limits.daily)),
+            ("X-HubSpot-RateLimit-Daily-Remaining", str(max(limits.daily - self.daily_used, 0))),
+            ("X-HubSpot-RateLimit-Interval-Milliseconds", str(INTERVAL_MS)),
+            ("X-HubSpot-RateLimit-Max", str(limits.ten_secondly)),
+            ("X-HubSpot-RateLimit-Remaining", str(max(limits.ten_secondly - self.ten_secondly_used, 0))),
+        ]
         if secondly:  # older captures: a tenth of the ten-secondly allowance (150 -> 15)
             per_second = limits.ten_secondly // 10
-            figures["X-HubSpot-RateLimit-Secondly"] = str(per_second)
-            figures["X-HubSpot-RateLimit-Secondly-Remaining"] = str(max(per_second - self.last_second_used, 0))
+            figures.append(("X-HubSpot-RateLimit-Secondly", str(per_second)))
+            figures.append(("X-HubSpot-RateLimit-Secondly-Remaining", str(max(per_second - self.last_second_used, 0))))
         return figures
 
 
-class _History:
-    """Accepted and refused counts per aligned 10-second window of rate-limit time, the last HISTORY_WINDOWS."""
+class _WindowUse:
+    """One sliding window's counted requests, and its accepted and refused counts per aligned 10 seconds."""
 
-    __slots__ = ("windows", "accepted", "rejected", "peak")
+    __slots__ = ("used", "history", "accepted", "rejected", "peak")
 
     def __init__(self) -> None:
-        self.windows: deque[list[float]] = deque(maxlen=HISTORY_WINDOWS)  # [start, accepted, rejected]
+        self.used: deque[float] = deque()  # rate-limit times of the accepted requests still inside the window
+        self.history: deque[list[float]] = deque(maxlen=HISTORY_WINDOWS)  # [start, accepted, rejected]
         self.accepted = self.rejected = self.peak = 0
 
-    def count(self, now: float, *, accepted: bool, in_window: int = 0) -> None:
-        start = now - now % 10
-        if not self.windows or self.windows[-1][0] < start:
-            self.windows.append([start, 0, 0])
-        last = self.windows[-1]  # a wall clock stepping back counts into the latest window
+    def prune(self, now: float, seconds: float) -> deque[float]:
+        used, horizon = self.used, now - seconds
+        while used and used[0] <= horizon:
+            used.popleft()
+        return used
+
+    def count(self, now: float, accepted: bool) -> None:
+        history, start = self.history, now - now % 10
+        if not history or history[-1][0] < start:
+            history.append([start, 0, 0])
+        last = history[-1]  # a wall clock stepping back counts into the latest window
         if accepted:
             last[1] += 1
             self.accepted += 1
-            self.peak = max(self.peak, in_window)
+            if len(self.used) > self.peak:
+                self.peak = len(self.used)
         else:
             last[2] += 1
             self.rejected += 1
 
-    def dump(self) -> dict[str, Any]:
+    def dump(self, window: Window, limit: int, now: float) -> dict[str, Any]:
+        current = len(self.prune(now, window.seconds))
         return {
+            "policyName": window.policy_name,
+            "intervalMilliseconds": int(window.seconds * 1000),
+            "limit": limit,
+            "current": current,
+            "remaining": max(limit - current, 0),
+            "peak": self.peak,  # the most ever accepted inside one sliding window: never above the limit
             "accepted": self.accepted,
             "rejected": self.rejected,
             "windows": [
                 {"start": _iso(start), "accepted": int(accepted), "rejected": int(rejected)}
-                for start, accepted, rejected in self.windows
+                for start, accepted, rejected in self.history
             ],
         }
 
@@ -187,47 +201,47 @@ class RateLimiter:
         self._time = limit_time
         self._settings = settings
         self._lock = threading.Lock()
-        self._used: dict[str, deque[float]] = {w.key: deque() for w in WINDOWS}
-        self._history: dict[str, _History] = {key: _History() for key in (*(w.key for w in WINDOWS), DAILY_KEY)}
+        self._windows = {w.key: _WindowUse() for w in WINDOWS}
         self._day_zone = ""
         self._day: datetime | None = None  # local midnight starting the counted day
         self._day_ends = -math.inf
-        self._daily_used = 0
+        self._daily_used = self._daily_rejected = 0
 
     def check(self, method: str, path: str) -> Decision:
         """Count the request if every policy it falls under has room, or name the policy that refuses it."""
         kind = metering(method, path)
+        window = kind.window
         settings = self._settings
         limits = tier_limits(settings.tier, settings.api_limit_increases)
+        ten = self._windows[TEN_SECONDLY.key]
         with self._lock:
             now = self._time()
-            self._roll_day(now, settings.time_zone)
-            window = kind.window
-            used = self._prune(window, now) if window else None
-            refused: str | None = None
-            retry_after = 0
+            if now >= self._day_ends or settings.time_zone != self._day_zone:
+                self._roll_day(now, settings.time_zone)
+            use = self._windows[window.key] if window else None
+            used = use.prune(now, window.seconds) if use else None
             if kind.daily and self._daily_used >= limits.daily:
                 refused, retry_after = DAILY_POLICY, math.ceil(self._day_ends - now)
-            elif used is not None and len(used) >= self._limit(window, limits):
+                self._daily_rejected += 1
+            elif used is not None and len(used) >= (window.limit or limits.ten_secondly):
                 refused, retry_after = window.policy_name, math.ceil(used[0] + window.seconds - now)
-            if refused is not None:
-                self._history[DAILY_KEY if refused == DAILY_POLICY else window.key].count(now, accepted=False)
+                use.count(now, False)
             else:
+                refused, retry_after = None, 0
                 if used is not None:
                     used.append(now)
-                    self._history[window.key].count(now, accepted=True, in_window=len(used))
+                    use.count(now, True)
                 if kind.daily:
                     self._daily_used += 1
-                    self._history[DAILY_KEY].count(now, accepted=True)
-            ten = used if window is TEN_SECONDLY else self._prune(TEN_SECONDLY, now)
+            in_ten = used if window is TEN_SECONDLY else ten.prune(now, TEN_SECONDLY.seconds)
             return Decision(
-                policy_name=refused,
-                retry_after=max(retry_after, 1) if refused else 0,
-                metering=kind,
-                limits=limits,
-                ten_secondly_used=len(ten),
-                last_second_used=_count_since(ten, now - 1.0) if settings.secondly_headers else 0,
-                daily_used=self._daily_used,
+                refused,
+                max(retry_after, 1) if refused else 0,
+                kind,
+                limits,
+                len(in_ten),
+                _count_since(in_ten, now - 1.0) if settings.secondly_headers else 0,
+                self._daily_used,
             )
 
     def usage(self) -> dict[str, Any]:
@@ -236,48 +250,23 @@ class RateLimiter:
         with self._lock:
             now = self._time()
             self._roll_day(now, settings.time_zone)
-            policies: dict[str, Any] = {}
-            for window in WINDOWS:
-                history = self._history[window.key]
-                limit = self._limit(window, limits)
-                current = len(self._prune(window, now))
-                policies[window.key] = {
-                    "policyName": window.policy_name,
-                    "intervalMilliseconds": int(window.seconds * 1000),
-                    "limit": limit,
-                    "current": current,
-                    "remaining": max(limit - current, 0),
-                    "peak": history.peak,  # the most ever accepted inside one sliding window
-                    **history.dump(),
-                }
+            policies = {w.key: self._windows[w.key].dump(w, w.limit or limits.ten_secondly, now) for w in WINDOWS}
             policies[DAILY_KEY] = {
                 "policyName": DAILY_POLICY,
                 "limit": limits.daily,
                 "current": self._daily_used,
                 "remaining": max(limits.daily - self._daily_used, 0),
+                "rejected": self._daily_rejected,
                 "date": self._day.date().isoformat() if self._day else None,
                 "resetsAt": _iso(self._day_ends),
-                **self._history[DAILY_KEY].dump(),
             }
             return {"now": _iso(now), "policies": policies}
 
-    def _limit(self, window: Window, limits: TierLimits) -> int:
-        return window.limit if window.limit is not None else limits.ten_secondly
-
-    def _prune(self, window: Window, now: float) -> deque[float]:
-        used = self._used[window.key]
-        horizon = now - window.seconds
-        while used and used[0] <= horizon:
-            used.popleft()
-        return used
-
     def _roll_day(self, now: float, zone: str) -> None:
-        if now < self._day_ends and zone == self._day_zone:
-            return
         local = datetime.fromtimestamp(now, ZoneInfo(zone))
         midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
         if self._day is None or midnight.date() != self._day.date():
-            self._daily_used = 0
+            self._daily_used = self._daily_rejected = 0
         self._day, self._day_zone = midnight, zone
         # aware arithmetic is wall-clock arithmetic: the next local midnight, even across a DST change
         self._day_ends = (midnight + timedelta(days=1)).timestamp()

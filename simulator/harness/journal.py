@@ -11,9 +11,8 @@ import json
 import re
 import threading
 from collections import deque
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 from simulator.errors import ValidationError
@@ -25,13 +24,12 @@ BODY_LIMIT = 16 * 1024  # bytes of each request and response body kept; the rest
 SECRET_QUERY_KEYS = frozenset({"hapikey"})
 
 
-@dataclass(slots=True)
-class Entry:
+class Entry(NamedTuple):  # a tuple: one is made per request, so it must be cheap
     id: int
     time: datetime  # domain time, when the answer left
     method: str
     path: str
-    query: str
+    query: bytes  # as sent, less any secret
     status: int
     latency_ms: float
     request_body: bytes
@@ -41,7 +39,7 @@ class Entry:
     correlation_id: str | None
     throttled_by: str | None  # the rate-limit policy that refused it
     not_simulated: bool  # HubSpot has the route, hubsim does not
-    fault: dict[str, Any] | None = None  # the injected fault that shaped the answer
+    fault: dict[str, Any] | None  # the injected fault that shaped the answer
 
     def dump(self) -> dict[str, Any]:
         return {
@@ -49,7 +47,7 @@ class Entry:
             "time": iso(self.time),
             "method": self.method,
             "path": self.path,
-            "query": self.query,
+            "query": self.query.decode("latin-1"),
             "status": self.status,
             "latencyMs": round(self.latency_ms, 3),
             "requestBody": _decode(self.request_body, self.request_truncated),
@@ -89,25 +87,19 @@ class Journal:
         not_simulated: bool = False,
         fault: dict[str, Any] | None = None,
     ) -> Entry:
-        entry = Entry(
-            id=0,
-            time=time,
-            method=method,
-            path=path,
-            query=_public_query(query),
-            status=status,
-            latency_ms=latency_ms,
-            request_body=request_body[:BODY_LIMIT],
-            request_truncated=len(request_body) > BODY_LIMIT,
-            response_body=response_body[:BODY_LIMIT],
-            response_truncated=len(response_body) > BODY_LIMIT,
-            correlation_id=correlation_id,
-            throttled_by=throttled_by,
-            not_simulated=not_simulated,
-            fault=fault,
-        )
+        if b"apikey" in query.lower():
+            query = _without_secrets(query)
+        request_truncated = len(request_body) > BODY_LIMIT
+        if request_truncated:
+            request_body = request_body[:BODY_LIMIT]
+        response_truncated = len(response_body) > BODY_LIMIT
+        if response_truncated:
+            response_body = response_body[:BODY_LIMIT]
         with self._lock:
-            entry.id = next(self._ids)
+            entry = Entry(
+                next(self._ids), time, method, path, query, status, latency_ms, request_body, request_truncated,
+                response_body, response_truncated, correlation_id, throttled_by, not_simulated, fault,
+            )
             self._entries.append(entry)
         return entry
 
@@ -162,12 +154,9 @@ def _status_test(status: str | int):
     raise ValidationError(f"status must be a status code such as 429 or a class such as 4xx, got {status!r}")
 
 
-def _public_query(raw: bytes) -> str:
-    query = raw.decode("latin-1")
-    if "hapikey" not in query.lower():
-        return query
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k.lower() not in SECRET_QUERY_KEYS]
-    return urlencode(pairs)
+def _without_secrets(query: bytes) -> bytes:
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    return urlencode([(k, v) for k, v in pairs if k.lower() not in SECRET_QUERY_KEYS]).encode("latin-1")
 
 
 def _decode(body: bytes, truncated: bool) -> Any:
