@@ -22,6 +22,8 @@ OPERATORS = (
 )  # fmt: skip
 TOKENS = "tokens"  # the column kind of CONTAINS_TOKEN: a record's set of tokens
 ASSOCIATIONS = "associations"  # the kind of an `associations.{type}` filter: it selects ids, it reads no value
+Test = Callable[[Any], bool]  # a record's comparable value (None: it has none) -> whether it matches
+Scan = Callable[[Mapping[int, Any]], list[int]]  # a column (id -> comparable value) -> the ids that match
 _WORD = re.compile(r"[^\W_]+")  # runs of letters and digits
 _EMAIL = re.compile(r"[^\s@,;:<>()\[\]\"']+@[^\s@,;:<>()\[\]\"']+")
 
@@ -87,15 +89,14 @@ class Condition:
 
     property_name: str
     kind: str
-    test: Callable[[Any], bool]
+    test: Test
     # Token filters also answer from the index's postings (token -> ids), much faster than testing each record;
     # association filters only answer that way (they read the association store, not a value).
     select: Callable[[Mapping[str, Collection[int]]], set[int]] | None = None
     negated: bool = False  # select gives the ids that do NOT match
-
-    @property
-    def matches_missing(self) -> bool:
-        return self.test(None)
+    # For a filter that a record without a value fails: the ids of a column (id -> comparable value, present values
+    # only) that pass, in one comprehension with the comparison inline - three times faster than calling `test`.
+    scan: Scan | None = None
 
     def matches(self, record_id: int, values: Mapping[str, str]) -> bool:
         if self.kind == ASSOCIATIONS:
@@ -113,7 +114,7 @@ def compile_filter(
             f"Unknown filter operator {operator!r} on property {name}: use one of {', '.join(OPERATORS)}"
         )
     if operator == "HAS_PROPERTY":
-        return Condition(name, value_kind(definition), _present)
+        return Condition(name, value_kind(definition), _present, scan=list)
     if operator == "NOT_HAS_PROPERTY":
         return Condition(name, value_kind(definition), _absent)
     if operator in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
@@ -129,32 +130,47 @@ def compile_filter(
             inside = lambda v: v is not None and not v.isdisjoint(wanted)  # noqa: E731
         else:
             inside = wanted.__contains__
-        return Condition(name, kind, inside if operator == "IN" else _negate(inside))
+        if operator == "NOT_IN":
+            return Condition(name, kind, _negate(inside))
+        return Condition(name, kind, inside, scan=_scanner(inside))
     target = _parse(kind, name, operator, _required(name, operator, value, "value"))
     if kind == "options":
         if operator not in ("EQ", "NEQ"):
             raise ValidationError(f"Filter {name} {operator}: a multiple-checkbox property has no order; use EQ or IN")
         chosen = lambda v: v is not None and target in v  # noqa: E731
-        return Condition(name, kind, chosen if operator == "EQ" else _negate(chosen))
+        if operator == "NEQ":
+            return Condition(name, kind, _negate(chosen))
+        return Condition(name, kind, chosen, scan=_scanner(chosen))
+    if operator == "NEQ":
+        return Condition(name, kind, lambda v: v != target)  # a record without a value matches (see _negate)
+    high = None
     if operator == "BETWEEN":
         high = _parse(kind, name, operator, _required(name, operator, high_value, "highValue"))
-        return Condition(name, kind, lambda v: v is not None and target <= v <= high)
-    return Condition(name, kind, _compare(operator, target))
+    test, scan = _compare(operator, target, high)
+    return Condition(name, kind, test, scan=scan)
 
 
-def _compare(operator: str, target: Any) -> Callable[[Any], bool]:
-    # One small function per operator: this runs once per record, so no extra call or lookup in it.
+def _compare(operator: str, low: Any, high: Any) -> tuple[Test, Scan]:
+    """The test of one value and the scan of a column, side by side: they must agree. Both run once per record,
+    so each is one small function with no call or lookup inside."""
     if operator == "EQ":
-        return lambda v: v == target
-    if operator == "NEQ":
-        return lambda v: v != target  # a record without a value matches (see _negate)
+        return (lambda v: v == low), (lambda column: [i for i, v in column.items() if v == low])
     if operator == "LT":
-        return lambda v: v is not None and v < target
+        return (lambda v: v is not None and v < low), (lambda column: [i for i, v in column.items() if v < low])
     if operator == "LTE":
-        return lambda v: v is not None and v <= target
+        return (lambda v: v is not None and v <= low), (lambda column: [i for i, v in column.items() if v <= low])
     if operator == "GT":
-        return lambda v: v is not None and v > target
-    return lambda v: v is not None and v >= target
+        return (lambda v: v is not None and v > low), (lambda column: [i for i, v in column.items() if v > low])
+    if operator == "GTE":
+        return (lambda v: v is not None and v >= low), (lambda column: [i for i, v in column.items() if v >= low])
+    return (
+        (lambda v: v is not None and low <= v <= high),
+        (lambda column: [i for i, v in column.items() if low <= v <= high]),
+    )
+
+
+def _scanner(test: Test) -> Scan:
+    return lambda column: [i for i, v in column.items() if test(v)]
 
 
 def _present(v: Any) -> bool:

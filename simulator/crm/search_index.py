@@ -187,14 +187,12 @@ class IndexView:
             candidates = sets[0].intersection(*sets[1:])
         else:
             # Start from the column of a condition that a record without the value fails: only its holders can pass.
-            driver = next((c for c in testing if not c.matches_missing), None)
+            driver = next((c for c in testing if c.scan is not None), None)
             if driver is None:
                 candidates = self._live.keys()
             else:
                 testing.remove(driver)
-                test = driver.test
-                column = self._index.column(driver.property_name, driver.kind)
-                candidates = [i for i, v in column.values.items() if test(v)]
+                candidates = driver.scan(self._index.column(driver.property_name, driver.kind).values)
         for condition in testing:
             test, get = condition.test, self._index.column(condition.property_name, condition.kind).values.get
             candidates = [i for i in candidates if test(get(i))]
