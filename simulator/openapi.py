@@ -13,7 +13,9 @@ from pydantic.json_schema import models_json_schema
 
 import simulator
 from simulator.crm import inputs
+from simulator.crm.associations import BatchArchivePairs, BatchDefault, BatchLabelled, BatchReadAssociations
 from simulator.crm.object_types import OBJECT_TYPES
+from simulator.crm.pipelines import Pipeline, PipelineInput, PipelinePatch, Stage, StageInput, StagePatch
 from simulator.crm.properties import (
     PropertyCreate,
     PropertyDefinition,
@@ -173,7 +175,52 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         fault={"type": ["object", "null"]},
     ),
     "Journal": obj(["total", "results"], total=INTEGER, results=array(ref("JournalEntry"))),
-}
+    # Associations v4: record ids come back as numbers in these shapes, as HubSpot sends them.
+    "AssociationSpecList": array(ref("AssociationType")),
+    "ObjectRef": obj(["id"], id=STRING),
+    "AssociationSpec": obj(["associationCategory", "associationTypeId"], associationCategory=STRING,
+                           associationTypeId=INTEGER),
+    "AssociationSpecWithLabel": obj(["category", "typeId", "label"], category=STRING, typeId=INTEGER,
+                                    label=NULLABLE_STRING),
+    "AssociatedObject": obj(["toObjectId", "associationTypes"], toObjectId=INTEGER,
+                            associationTypes=array(ref("AssociationSpecWithLabel"))),
+    "AssociationPage": obj(["results"], results=array(ref("AssociatedObject")), paging=ref("Paging")),
+    "AssociationLabels": obj(["results"], results=array(ref("AssociationSpecWithLabel"))),
+    "LabelsBetweenObjectPair": obj(
+        ["fromObjectTypeId", "fromObjectId", "toObjectTypeId", "toObjectId", "labels"],
+        fromObjectTypeId=STRING, fromObjectId=INTEGER, toObjectTypeId=STRING, toObjectId=INTEGER, labels=array(STRING),
+    ),
+    "DefaultAssociationBatch": obj(
+        ["status", "results", "startedAt", "completedAt"], status=STRING, startedAt=DATETIME, completedAt=DATETIME,
+        results=array(obj(["from", "to", "associationSpec"], **{"from": ref("ObjectRef")}, to=ref("ObjectRef"),
+                          associationSpec=ref("AssociationSpec"))),
+        numErrors=INTEGER, errors=array(ref("StandardError")),
+    ),
+    "LabelsBatch": obj(
+        ["status", "results", "startedAt", "completedAt"], status=STRING, startedAt=DATETIME, completedAt=DATETIME,
+        results=array(ref("LabelsBetweenObjectPair")), numErrors=INTEGER, errors=array(ref("StandardError")),
+    ),
+    "AssociationReadBatch": obj(
+        ["status", "results", "startedAt", "completedAt"], status=STRING, startedAt=DATETIME, completedAt=DATETIME,
+        results=array(obj(["from", "to"], **{"from": ref("ObjectRef")}, to=array(ref("AssociatedObject")),
+                          paging=ref("Paging"))),
+        numErrors=INTEGER, errors=array(ref("StandardError")),
+    ),
+    "Owner": obj(
+        ["id", "email", "firstName", "lastName", "userIdIncludingInactive", "type", "teams", "archived", "createdAt",
+         "updatedAt"],
+        id=STRING, email=STRING, firstName=STRING, lastName=STRING, userId=INTEGER, userIdIncludingInactive=INTEGER,
+        type={"type": "string", "enum": ["PERSON", "QUEUE"]},
+        teams=array(obj(["id", "name", "primary"], id=STRING, name=STRING, primary=BOOLEAN)),
+        archived=BOOLEAN, createdAt=DATETIME, updatedAt=DATETIME,
+    ),
+    "OwnerPage": obj(["results"], results=array(ref("Owner")), paging=ref("Paging")),
+    "PipelineList": obj(["results"], results=array(ref("Pipeline"))),
+    "StageList": obj(["results"], results=array(ref("Stage"))),
+    "Snapshot": obj(["format", "version"], format={"type": "string", "enum": ["hubsim-portal"]}, version=INTEGER),
+    "SnapshotRestored": obj(["status", "records"], status=STRING,
+                            records={"type": "object", "additionalProperties": INTEGER}),
+}  # fmt: skip
 
 # Models whose JSON schema pydantic writes: request bodies and the stored shapes returned as they are.
 MODELS: list[type[BaseModel]] = [
@@ -184,6 +231,18 @@ MODELS: list[type[BaseModel]] = [
     inputs.BatchUpdate,
     inputs.BatchUpsert,
     inputs.BatchArchive,
+    inputs.MergeInput,
+    inputs.GdprDelete,
+    BatchLabelled,
+    BatchDefault,
+    BatchArchivePairs,
+    BatchReadAssociations,
+    PipelineInput,
+    PipelinePatch,
+    StageInput,
+    StagePatch,
+    Pipeline,
+    Stage,
     SearchRequest,
     PropertyCreate,
     PropertyUpdate,
@@ -255,6 +314,10 @@ def _path_schema(name: str) -> dict[str, Any]:
         return {"type": "string", "enum": [t.name for t in OBJECT_TYPES]}
     if name == "objectId":
         return {"type": "string", "pattern": "^[0-9]{1,12}$"}
+    if name == "toObjectType":
+        return {"type": "string", "enum": [t.name for t in OBJECT_TYPES]}
+    if name in ("toObjectId", "ownerId"):
+        return {"type": "string", "pattern": "^[0-9]{1,12}$"}
     return {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,40}$"}
 
 
@@ -266,6 +329,7 @@ PAGE = {"limit": {"type": "integer", "minimum": 1, "maximum": 100}, "after": {"t
 READ_QUERY = {
     "properties": array(STRING),
     "propertiesWithHistory": array(STRING),
+    "associations": array({"type": "string", "enum": [t.name for t in OBJECT_TYPES]}),
     "archived": BOOLEAN,
 }
 
@@ -293,6 +357,60 @@ def crm_objects(ops: Operations) -> None:
             responses={204: None})
     ops.add("POST", f"{base}/search", "do_search", tag="objects", body="SearchRequest",
             responses={200: "ObjectSearchPage"})
+    ops.add("POST", f"{base}/merge", "merge", tag="objects", body="MergeInput", responses={200: "SimplePublicObject"})
+    ops.add("POST", f"{base}/gdpr-delete", "purge", tag="objects", body="GdprDelete", responses={204: None})
+
+
+def crm_associations(ops: Operations) -> None:
+    record = "/crm/v4/objects/{objectType}/{objectId}/associations"
+    ops.add("GET", f"{record}/{{toObjectType}}", "get_associations_page", tag="associations",
+            query={"limit": {"type": "integer", "minimum": 1, "maximum": 500}, "after": PAGE["after"]},
+            responses={200: "AssociationPage"})
+    ops.add("PUT", f"{record}/default/{{toObjectType}}/{{toObjectId}}", "create_default_association",
+            tag="associations", responses={200: "DefaultAssociationBatch"})
+    pair = f"{record}/{{toObjectType}}/{{toObjectId}}"
+    ops.add("PUT", pair, "create_association", tag="associations", body="AssociationSpecList",
+            responses={201: "LabelsBetweenObjectPair"})
+    ops.add("DELETE", pair, "archive_associations", tag="associations", responses={204: None})
+    types = "/crm/v4/associations/{objectType}/{toObjectType}"
+    ops.add("POST", f"{types}/batch/create", "batch_create_associations", tag="associations", body="BatchLabelled",
+            responses={201: "LabelsBatch", 207: "LabelsBatch"})
+    ops.add("POST", f"{types}/batch/associate/default", "batch_create_default_associations", tag="associations",
+            body="BatchDefault", responses={200: "DefaultAssociationBatch", 207: "DefaultAssociationBatch"})
+    ops.add("POST", f"{types}/batch/read", "batch_read_associations", tag="associations",
+            body="BatchReadAssociations", responses={200: "AssociationReadBatch", 207: "AssociationReadBatch"})
+    ops.add("POST", f"{types}/batch/archive", "batch_archive_associations", tag="associations",
+            body="BatchArchivePairs", responses={204: None})
+    ops.add("POST", f"{types}/batch/labels/archive", "batch_archive_association_labels", tag="associations",
+            body="BatchLabelled", responses={204: None})
+    ops.add("GET", f"{types}/labels", "get_association_labels", tag="associations",
+            responses={200: "AssociationLabels"})
+
+
+def crm_owners(ops: Operations) -> None:
+    ops.add("GET", "/crm/v3/owners/", "get_owners_page", tag="owners", responses={200: "OwnerPage"}, query={
+        "limit": {"type": "integer", "minimum": 1, "maximum": 500}, "after": PAGE["after"], "email": STRING,
+        "archived": BOOLEAN,
+    })  # fmt: skip
+    ops.add("GET", "/crm/v3/owners/{ownerId}", "get_owner", tag="owners", responses={200: "Owner"},
+            query={"idProperty": {"type": "string", "enum": ["id", "userId"]}, "archived": BOOLEAN})
+
+
+def crm_pipelines(ops: Operations) -> None:
+    base = "/crm/v3/pipelines/{objectType}"
+    ops.add("GET", base, "get_pipelines", tag="pipelines", query={"archived": BOOLEAN}, responses={200: "PipelineList"})
+    ops.add("POST", base, "create_pipeline", tag="pipelines", body="PipelineInput", responses={201: "Pipeline"})
+    item = f"{base}/{{pipelineId}}"
+    ops.add("GET", item, "get_pipeline", tag="pipelines", responses={200: "Pipeline"})
+    ops.add("PATCH", item, "update_pipeline", tag="pipelines", body="PipelinePatch", responses={200: "Pipeline"})
+    ops.add("DELETE", item, "archive_pipeline", tag="pipelines", responses={204: None})
+    stages = f"{item}/stages"
+    ops.add("GET", stages, "get_pipeline_stages", tag="pipelines", responses={200: "StageList"})
+    ops.add("POST", stages, "create_pipeline_stage", tag="pipelines", body="StageInput", responses={201: "Stage"})
+    stage = f"{stages}/{{stageId}}"
+    ops.add("GET", stage, "get_pipeline_stage", tag="pipelines", responses={200: "Stage"})
+    ops.add("PATCH", stage, "update_pipeline_stage", tag="pipelines", body="StagePatch", responses={200: "Stage"})
+    ops.add("DELETE", stage, "archive_pipeline_stage", tag="pipelines", responses={204: None})
 
 
 def crm_properties(ops: Operations) -> None:
@@ -341,9 +459,12 @@ def control(ops: Operations) -> None:
     }
     ops.add("GET", "/_sim/journal", "get_journal", tag="control", query=journal_query, responses={200: "Journal"})
     ops.add("DELETE", "/_sim/journal", "clear_journal", tag="control", responses={204: None})
+    ops.add("GET", "/_sim/snapshot", "export_snapshot", tag="control", responses={200: "Snapshot"})
+    ops.add("POST", "/_sim/snapshot", "restore_snapshot", tag="control", body="Snapshot",
+            responses={200: "SnapshotRestored"})
 
 
-SECTIONS = (crm_objects, crm_properties, control)
+SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, control)
 
 
 def document() -> dict[str, Any]:
