@@ -318,7 +318,8 @@ class AssociationStore:
         """Every link between the pair, or only these type ids."""
         current = self._edges.get((from_type, from_id), {}).get(to_type, {}).get(to_id)
         if current:
-            self._unlink(from_type, from_id, to_type, to_id, set(current if type_ids is None else current & set(type_ids)))
+            chosen = set(current) if type_ids is None else current & set(type_ids)
+            self._unlink(from_type, from_id, to_type, to_id, chosen)
 
     def forget(self, object_type: str, object_id: str) -> None:
         """A record gone for good (GDPR delete, merged away): its links go both ways."""

@@ -16,6 +16,7 @@ from simulator.batch import BatchResult, check_batch_size, check_unique_ids, par
 from simulator.crm.association_kinds import KINDS, AssociationKind, invalid_type
 from simulator.crm.associations import AssociationStore
 from simulator.crm.inputs import AssociationInput, BatchRead, BatchUpdateInput, ObjectCreate, PropertyValues
+from simulator.crm.merging import MergeAndDelete
 from simulator.crm.object_types import ObjectType
 from simulator.crm.properties import PropertyDefinition, PropertyStore
 from simulator.crm.records import API, Record
@@ -24,7 +25,6 @@ from simulator.errors import (
     HubSpotError,
     ObjectNotFound,
     PropertyValueError,
-    RouteNotFound,
     ValidationError,
     invalid_property_values,
 )
@@ -39,7 +39,7 @@ CheckExternal = Callable[[PropertyDefinition, str], PropertyValueError | None]
 Links = list[tuple[ObjectType, str, list[AssociationKind]]]
 
 
-class ObjectStore:
+class ObjectStore(MergeAndDelete):
     def __init__(
         self,
         object_type: ObjectType,
@@ -115,7 +115,9 @@ class ObjectStore:
             return
         definition = self.properties.definition(id_property)
         if definition is None or not definition.has_unique_value:
-            raise ValidationError(f"{id_property} is not a unique property of {self.type.name}; it cannot be an idProperty")
+            raise ValidationError(
+                f"{id_property} is not a unique property of {self.type.name}; it cannot be an idProperty"
+            )
 
     def page(self, *, limit: int, after: str | None, archived: bool) -> tuple[list[Record], str | None]:
         """A page in id order; the cursor is the id of the next record, as HubSpot's is."""
@@ -289,7 +291,8 @@ class ObjectStore:
         links: Links = []
         for item in inputs:
             to_type = self._resolve_type_of(item)
-            links.append((to_type, item.to.id, self.associations.plan(self.type, None, to_type, item.to.id, item.types)))
+            kinds = self.associations.plan(self.type, None, to_type, item.to.id, item.types)
+            links.append((to_type, item.to.id, kinds))
         return links
 
     def _resolve_type_of(self, item: AssociationInput) -> ObjectType:
@@ -360,7 +363,8 @@ class ObjectStore:
         for name in self.type.lookup_properties:
             value = changed.get(name)
             if value:
-                bisect.insort(self._lookup.setdefault(name, {}).setdefault(self.type.key(name, value), []), int(record.id))
+                ids = self._lookup.setdefault(name, {}).setdefault(self.type.key(name, value), [])
+                bisect.insort(ids, int(record.id))
 
     def _unindex(self, record: Record, changed: Mapping[str, str]) -> None:
         for name in self.properties.unique_names():
@@ -373,91 +377,6 @@ class ObjectStore:
                 ids = self._lookup.get(name, {}).get(self.type.key(name, old), [])
                 if int(record.id) in ids:
                     ids.remove(int(record.id))
-
-    # --- merge and GDPR delete ---------------------------------------------------------------------------------
-
-    def merge(self, primary_id: str, id_to_merge: str) -> Record:
-        """HubSpot's merge: a new record takes both; the primary's values win, the other's fill its gaps; both old
-        ids answer with the new record from then on; links move to it (the primary's primary labels win)."""
-        with self._lock:
-            primary, secondary = self.get(primary_id), self.get(id_to_merge)
-            if primary is secondary:
-                raise ValidationError(f"Cannot merge {self.type.singular} {primary.id} into itself")
-            now = self._now()
-            values = self._merged_values(primary, secondary)
-            versions = sorted(primary.versions + secondary.versions, key=lambda v: v[0])
-            for record in (primary, secondary):
-                self._remove(record)
-            record = self._apply_create(values, [], at=now)
-            history_last: dict[str, str] = {}
-            for _, _, changes in versions:
-                history_last.update(changes)
-            final = {k: v for k, v in record.values.items() if history_last.get(k) != v}
-            final.update({k: "" for k, v in history_last.items() if v and k not in record.values})
-            record.versions = [*versions, (now, API, final)]
-            record.created_at = primary.created_at
-            for old in (primary, secondary):
-                self._merged[old.id] = record.id
-                for name in self.properties.unique_names():  # the old natural keys stay claimed by the merged record
-                    value = old.values.get(name)
-                    if value and name != "hs_object_id":
-                        self._unique.setdefault(name, {})[self.type.key(name, value)] = record.id
-            for alias, target in self._merged.items():
-                if target in (primary.id, secondary.id):
-                    self._merged[alias] = record.id
-            if self.associations is not None:
-                self.associations.merge(self.type.name, primary.id, secondary.id, record.id)
-            return record
-
-    def _merged_values(self, primary: Record, secondary: Record) -> dict[str, str]:
-        values = {**secondary.values, **primary.values}
-        merged_ids = {primary.id, secondary.id}
-        for record in (primary, secondary):
-            merged_ids.update(i for i in record.values.get("hs_merged_object_ids", "").split(";") if i)
-        values["hs_merged_object_ids"] = ";".join(sorted(merged_ids, key=int))
-        if self.type.name == "contacts":
-            # HubSpot's contact exceptions: the other email becomes an additional one; the furthest lifecycle stage wins.
-            extra = [secondary.values.get("email"), *primary.values.get("hs_additional_emails", "").split(";"),
-                     *secondary.values.get("hs_additional_emails", "").split(";")]  # fmt: skip
-            extra = [e for e in dict.fromkeys(extra) if e and e != values.get("email")]
-            if extra:
-                values["hs_additional_emails"] = ";".join(extra)
-            stages = self.properties.definition("lifecyclestage")
-            order = {o.value: o.display_order for o in stages.options} if stages else {}
-            candidates = [r.values["lifecyclestage"] for r in (primary, secondary) if r.values.get("lifecyclestage")]
-            if candidates:
-                values["lifecyclestage"] = max(candidates, key=lambda v: order.get(v, -1))
-        for name in (self.type.created_property, self.type.modified_property, "hs_object_id"):
-            values.pop(name, None)
-        values[self.type.created_property] = primary.values.get(self.type.created_property, iso(primary.created_at))
-        return values
-
-    def gdpr_delete(self, object_id: str, *, id_property: str | None = None) -> None:
-        """Delete for good (not restorable). An unknown email is accepted, as HubSpot blocklists it (204)."""
-        if self.type.name != "contacts":
-            raise RouteNotFound(f"GDPR delete is a contacts operation; {self.type.name} have none")
-        with self._lock:
-            record = self._find(object_id, id_property) or self._find(object_id, id_property, archived=True)
-            if record is None:
-                if id_property == "email":
-                    return
-                raise ObjectNotFound.for_id(object_id)
-            self._remove(record)
-            for alias in [a for a, target in self._merged.items() if target == record.id]:
-                del self._merged[alias]
-            for claims in self._unique.values():  # keys it kept from merges go with it
-                for key in [k for k, owner in claims.items() if owner == record.id]:
-                    del claims[key]
-            if self.associations is not None:
-                self.associations.forget(self.type.name, record.id)
-
-    def _remove(self, record: Record) -> None:
-        if not record.archived:
-            self._unindex(record, record.values)
-            record.archived, record.archived_at = True, self._now()
-        self._notify(record)
-        del self._records[record.id]
-        del self._order[bisect.bisect_left(self._order, int(record.id))]
 
     # --- the wire shape ----------------------------------------------------------------------------------------
 

@@ -81,7 +81,9 @@ class OwnerStore:
             for o in (DEFAULT_OWNERS if configured is None else configured)
         )
 
-    def page(self, *, limit: int, after: str | None, email: str | None, archived: bool) -> tuple[list[Owner], str | None]:
+    def page(
+        self, *, limit: int, after: str | None, email: str | None, archived: bool
+    ) -> tuple[list[Owner], str | None]:
         """In id order; the cursor is the next owner's id."""
         chosen = [
             o
@@ -111,7 +113,8 @@ class OwnerStore:
         if value in active:
             return None
         shown = ", ".join(active[:OWNERS_SHOWN_IN_ERRORS]) + (", ..." if len(active) > OWNERS_SHOWN_IN_ERRORS else "")
-        return PropertyValueError(definition.name, "INVALID_OPTION", f"{value} was not one of the allowed options: [{shown}]")
+        message = f"{value} was not one of the allowed options: [{shown}]"
+        return PropertyValueError(definition.name, "INVALID_OPTION", message)
 
     def export(self) -> list[dict]:
         return [o.dump() for o in self._owners]

@@ -153,7 +153,9 @@ class PipelineStore:
     def stage(self, pipeline_id: str, stage_id: str) -> Stage:
         found = self.get(pipeline_id).stage(stage_id)
         if found is None:
-            raise ObjectNotFound(f"Unable to find stage {stage_id} in pipeline {pipeline_id}", context={"id": [stage_id]})
+            raise ObjectNotFound(
+                f"Unable to find stage {stage_id} in pipeline {pipeline_id}", context={"id": [stage_id]}
+            )
         return found
 
     # --- writes ------------------------------------------------------------------------------------------------

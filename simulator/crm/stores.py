@@ -37,15 +37,14 @@ class CrmStores:
         *,
         owners: OwnerStore,
         ids: IdSequence | None = None,
-        properties: Mapping[str, PropertyStore] | None = None,
         pipelines: PipelineStore | None = None,
     ):
         self.portal_id = portal_id
         self.ids = ids or IdSequence()
         self.owners = owners
-        self.properties = dict(properties) if properties else {t.name: PropertyStore(t, lock, now) for t in OBJECT_TYPES}
+        self.properties = {t.name: PropertyStore(t, lock, now) for t in OBJECT_TYPES}
         self.pipelines = pipelines or PipelineStore(lock, now, self.ids, portal_id)
-        self.associations = AssociationStore(lock, now, lambda type_name, object_id: self.objects(type_name).exists(object_id))
+        self.associations = AssociationStore(lock, now, lambda name, object_id: self.objects(name).exists(object_id))
         self._objects = {
             t.name: ObjectStore(
                 t,
@@ -70,9 +69,6 @@ class CrmStores:
 
     def objects(self, object_type: str) -> ObjectStore:
         return self._objects[resolve(object_type).name]
-
-    def property_store(self, object_type: str) -> PropertyStore:
-        return self.properties[resolve(object_type).name]
 
     def deals_in(self, pipeline_or_stage: str) -> bool:
         """Whether a live deal sits in this pipeline or stage (they cannot be archived then)."""

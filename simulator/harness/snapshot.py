@@ -46,7 +46,9 @@ def export_portal(portal: Portal) -> dict[str, Any]:
             "format": FORMAT,
             "version": VERSION,
             "settings": portal.settings.dump(),
-            "clock": {"now": portal.clock.now().isoformat(), "frozen": portal.clock.frozen, "speed": portal.clock.speed},
+            "clock": {
+                "now": portal.clock.now().isoformat(), "frozen": portal.clock.frozen, "speed": portal.clock.speed
+            },
             "ids": {"next": crm.ids.next_value},
             "owners": crm.owners.export(),
             "pipelines": crm.pipelines.export(),
@@ -56,8 +58,8 @@ def export_portal(portal: Portal) -> dict[str, Any]:
         }
 
 
-def restore_portal(portal: Portal, data: Any) -> None:
-    """Replace the portal's state with a snapshot's, or raise SnapshotError and change nothing."""
+def restore_portal(portal: Portal, data: Any) -> dict[str, Any]:
+    """Replace the portal's state with a snapshot's, or raise SnapshotError and change nothing; a summary."""
     _check_envelope(data)
     settings = _read("settings", lambda: PortalSettingsUpdate.model_validate(data["settings"]))
     now, frozen, speed = _read("clock", lambda: _clock(data["clock"]))
@@ -70,6 +72,7 @@ def restore_portal(portal: Portal, data: Any) -> None:
         if not frozen:
             portal.clock.unfreeze()
         portal.replace_crm(crm)
+    return {"status": "restored", "records": {t.name: len(crm.objects(t.name)) for t in OBJECT_TYPES}}
 
 
 def _check_envelope(data: Any) -> None:
@@ -111,7 +114,8 @@ def _crm(portal: Portal, data: dict[str, Any]) -> CrmStores:
     for name in names:
         _read(f"properties.{name}", lambda: crm.properties[name].restore(data["properties"][name]))
         _read(f"objects.{name}", lambda: crm.objects(name).restore(data["objects"][name]))
-    record_ids = [int(r.id) for name in names for r in (*crm.objects(name).records(), *crm.objects(name).records(archived=True))]
+    stores = [crm.objects(name) for name in names]
+    record_ids = [int(r.id) for store in stores for r in (*store.records(), *store.records(archived=True))]
     if len(record_ids) != len(set(record_ids)):
         raise SnapshotError("record ids must be unique across object types (one id counter per portal)")
     highest = max(record_ids, default=0)
@@ -135,7 +139,8 @@ def _next_id(section: Any) -> int:
 def _pipelines(portal: Portal, ids: IdSequence, rows: Any) -> PipelineStore:
     if not isinstance(rows, list) or not rows:
         raise ValueError("there must be at least one deal pipeline")
-    return PipelineStore(portal.lock, portal.clock.now, ids, portal.id, pipelines=[Pipeline.model_validate(p) for p in rows])
+    pipelines = [Pipeline.model_validate(p) for p in rows]
+    return PipelineStore(portal.lock, portal.clock.now, ids, portal.id, pipelines=pipelines)
 
 
 def _read(section: str, load: Callable[[], T]) -> T:

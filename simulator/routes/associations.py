@@ -95,7 +95,9 @@ def batch_read(object_type: str, to_object_type: str):
 @bp.post("/associations/<object_type>/<to_object_type>/batch/archive")
 @requires(WRITE)
 def batch_archive(object_type: str, to_object_type: str):
-    portal().crm.associations.batch_archive(resolve(object_type), resolve(to_object_type), body(BatchArchivePairs).inputs)
+    portal().crm.associations.batch_archive(
+        resolve(object_type), resolve(to_object_type), body(BatchArchivePairs).inputs
+    )
     return "", 204
 
 

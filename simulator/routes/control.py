@@ -83,6 +83,4 @@ def get_snapshot():
 @bp.post("/snapshot")
 def restore_snapshot():
     request.max_content_length = MAX_SNAPSHOT_BYTES  # a whole portal, not an API call
-    current = portal()
-    restore_portal(current, json_body())
-    return {"status": "restored", "records": {t: len(current.objects(t)) for t in ("contacts", "companies", "deals", "tasks")}}
+    return restore_portal(portal(), json_body())

@@ -69,8 +69,8 @@ def test_an_invalid_deal_stage_raises_the_sdks_api_exception(sdk):
 
 def test_tasks_are_created_for_an_owner(sdk):
     [ava, *_] = sdk.crm.owners.owners_api.get_page().results
-    task = sdk.crm.objects.tasks.basic_api.create(TaskCreate(properties={
-        "hs_timestamp": "2031-01-15T09:00:00Z", "hs_task_subject": "Call Ann", "hubspot_owner_id": ava.id}))  # fmt: skip
+    properties = {"hs_timestamp": "2031-01-15T09:00:00Z", "hs_task_subject": "Call Ann", "hubspot_owner_id": ava.id}
+    task = sdk.crm.objects.tasks.basic_api.create(TaskCreate(properties=properties))
     assert task.properties["hubspot_owner_id"] == ava.id
 
 
@@ -92,12 +92,13 @@ def test_associations_v4_default_page_and_labels(sdk):
 def test_associations_v4_batches(sdk):
     ann, bob = contact(sdk, "ann@acme.io"), contact(sdk, "bob@acme.io")
     deal = sdk.crm.deals.basic_api.create(DealCreate(properties={"dealname": "Acme"})).id
-    sdk.crm.associations.v4.batch_api.create("deals", "contacts", BatchInputPublicAssociationMultiPost(inputs=[
-        PublicAssociationMultiPost(_from=PublicObjectId(id=deal), to=PublicObjectId(id=ann),
-                                   types=[V4AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=3)]),
-    ]))  # fmt: skip
-    read = sdk.crm.associations.v4.batch_api.get_page("contacts", "deals", BatchInputPublicFetchAssociationsBatchRequest(
-        inputs=[PublicFetchAssociationsBatchRequest(id=ann), PublicFetchAssociationsBatchRequest(id=bob)]))  # fmt: skip
+    deal_to_contact = V4AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=3)
+    pair = PublicAssociationMultiPost(_from=PublicObjectId(id=deal), to=PublicObjectId(id=ann), types=[deal_to_contact])
+    sdk.crm.associations.v4.batch_api.create("deals", "contacts", BatchInputPublicAssociationMultiPost(inputs=[pair]))
+    ids = [PublicFetchAssociationsBatchRequest(id=ann), PublicFetchAssociationsBatchRequest(id=bob)]
+    read = sdk.crm.associations.v4.batch_api.get_page(
+        "contacts", "deals", BatchInputPublicFetchAssociationsBatchRequest(inputs=ids)
+    )
     assert [(r._from.id, [t.to_object_id for t in r.to]) for r in read.results] == [(ann, [deal])]
     assert read.errors[0].sub_category == "crm.associations.NO_ASSOCIATIONS_FOUND"
 

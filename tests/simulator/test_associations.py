@@ -97,7 +97,9 @@ def test_an_association_to_a_missing_record_is_refused(api, ann):
 def test_an_unknown_type_id_is_refused(api, ann, acme):
     response = api.put(f"{V4}/objects/contacts/{ann}/associations/companies/{acme}", json=[spec(99999)])
     assert response.status_code == 400
-    assert response.json()["context"] == {"INVALID_ASSOCIATION_TYPE": ["HUBSPOT_DEFINED 99999 is not a defined association type"]}
+    assert response.json()["context"] == {
+        "INVALID_ASSOCIATION_TYPE": ["HUBSPOT_DEFINED 99999 is not a defined association type"]
+    }
 
 
 def test_delete_removes_the_pair_both_ways(api, ann, acme):
@@ -154,7 +156,8 @@ def test_batch_create_links_the_good_inputs_and_reports_the_bad(api, ann, acme):
 def test_batch_read_reports_records_without_links_as_hubspot_does(api, ann, acme):
     lonely = record(api, "contacts", email="lonely@acme.io")
     api.put(f"{V4}/objects/contacts/{ann}/associations/default/companies/{acme}")
-    response = api.post(f"{V4}/associations/contacts/companies/batch/read", json={"inputs": [{"id": ann}, {"id": lonely}]})
+    inputs = [{"id": ann}, {"id": lonely}]
+    response = api.post(f"{V4}/associations/contacts/companies/batch/read", json={"inputs": inputs})
     assert response.status_code == 207
     body = response.json()
     assert body["results"] == [{"from": {"id": ann}, "to": [{"toObjectId": int(acme),

@@ -118,7 +118,8 @@ def test_a_created_pipeline_accepts_deals_in_its_stages(api):
 
 
 def test_a_deal_stage_needs_a_probability(api):
-    response = api.post(PIPELINES, json={"label": "P", "displayOrder": 1, "stages": [{"label": "S", "displayOrder": 0}]})
+    stage_without_probability = {"label": "S", "displayOrder": 0}
+    response = api.post(PIPELINES, json={"label": "P", "displayOrder": 1, "stages": [stage_without_probability]})
     assert response.status_code == 400
     assert "probability" in response.json()["message"]
 

@@ -23,7 +23,7 @@ def test_merge_answers_a_new_record_where_the_primarys_values_win(api):
     body = response.json()
     assert body["id"] not in (ann["id"], dup["id"])
     props = body["properties"]
-    assert (props["email"], props["firstname"], props["jobtitle"], props["city"]) == ("ann@acme.io", "Ann", "CTO", "Berlin")
+    assert [props[n] for n in ("email", "firstname", "jobtitle", "city")] == ["ann@acme.io", "Ann", "CTO", "Berlin"]
     assert props["hs_object_id"] == body["id"]
     assert props["hs_merged_object_ids"] == f"{ann['id']};{dup['id']}"
 
@@ -63,10 +63,11 @@ def test_the_history_of_both_records_is_combined(api):
 
 def test_associations_move_to_the_merged_record_and_the_primarys_primary_wins(api):
     acme, globex = create(api, "companies", name="Acme"), create(api, "companies", name="Globex")
-    ann = api.post(CONTACTS, json={"properties": {"email": "ann@acme.io"}, "associations": [
-        {"to": {"id": acme["id"]}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]}]}).json()
-    dup = api.post(CONTACTS, json={"properties": {"email": "ann.l@acme.io"}, "associations": [
-        {"to": {"id": globex["id"]}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]}]}).json()
+    primary = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]
+    ann = api.post(CONTACTS, json={"properties": {"email": "ann@acme.io"},
+                                   "associations": [{"to": {"id": acme["id"]}, "types": primary}]}).json()
+    dup = api.post(CONTACTS, json={"properties": {"email": "ann.l@acme.io"},
+                                   "associations": [{"to": {"id": globex["id"]}, "types": primary}]}).json()
     merged = merge(api, ann["id"], dup["id"]).json()
     links = api.get(f"/crm/v4/objects/contacts/{merged['id']}/associations/companies").json()["results"]
     assert [(r["toObjectId"], [t["typeId"] for t in r["associationTypes"]]) for r in links] == [
@@ -109,7 +110,8 @@ def test_gdpr_delete_removes_a_contact_for_good(api):
 
 def test_gdpr_delete_by_email_frees_the_address(api):
     create(api, email="ann@acme.io")
-    assert api.post(f"{CONTACTS}/gdpr-delete", json={"objectId": "ann@acme.io", "idProperty": "email"}).status_code == 204
+    response = api.post(f"{CONTACTS}/gdpr-delete", json={"objectId": "ann@acme.io", "idProperty": "email"})
+    assert response.status_code == 204
     assert api.post(CONTACTS, json={"properties": {"email": "ann@acme.io"}}).status_code == 201
 
 

@@ -64,7 +64,8 @@ def test_an_owner_id_must_be_a_number(api):
 
 
 def test_an_owner_is_assigned_to_a_contact(api):
-    body = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "a@b.io", "hubspot_owner_id": "75103843"}})
+    properties = {"email": "a@b.io", "hubspot_owner_id": "75103843"}
+    body = api.post("/crm/v3/objects/contacts", json={"properties": properties})
     assert body.status_code == 201
     assert body.json()["properties"]["hubspot_owner_id"] == "75103843"
 
@@ -92,6 +93,7 @@ def configured():
 
 def test_a_portals_configuration_names_its_owners(configured):
     body = configured.get(OWNERS).json()
-    assert [(o["id"], o["email"], o["teams"][0]["name"]) for o in body["results"]] == [("501", "sam@plg.dev", "Self-serve")]
+    owners = [(o["id"], o["email"], o["teams"][0]["name"]) for o in body["results"]]
+    assert owners == [("501", "sam@plg.dev", "Self-serve")]
     refused = configured.post("/crm/v3/objects/contacts", json={"properties": {"hubspot_owner_id": "75103841"}})
     assert refused.status_code == 400

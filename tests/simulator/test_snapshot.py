@@ -26,15 +26,17 @@ def populate(api) -> dict[str, str]:
     api.post("/_sim/portal", json={"timeZone": "Europe/Berlin"})
     api.post("/crm/v3/properties/contacts", json={"name": "pql_score", "label": "PQL score", "type": "number",
                                                   "fieldType": "number", "groupName": "contactinformation"})
-    acme = api.post("/crm/v3/objects/companies", json={"properties": {"name": "Acme", "domain": "acme.io"}}).json()["id"]
-    ann = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "ann@acme.io", "pql_score": "40"},
-        "associations": [{"to": {"id": acme}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]}]},
-    ).json()["id"]  # fmt: skip
+    objects = "/crm/v3/objects"
+    acme = api.post(f"{objects}/companies", json={"properties": {"name": "Acme", "domain": "acme.io"}}).json()["id"]
+    primary = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]
+    ann = api.post(f"{objects}/contacts", json={"properties": {"email": "ann@acme.io", "pql_score": "40"},
+                                                "associations": [{"to": {"id": acme}, "types": primary}]}).json()["id"]
     api.post("/_sim/clock", json={"advance": "P1D"})
     api.patch(f"/crm/v3/objects/contacts/{ann}", json={"properties": {"pql_score": "85"}})
     dup = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "ann.l@acme.io"}}).json()["id"]
-    merged = api.post("/crm/v3/objects/contacts/merge", json={"primaryObjectId": ann, "objectIdToMerge": dup}).json()["id"]
-    deal = api.post("/crm/v3/objects/deals", json={"properties": {"dealname": "Acme", "dealstage": "closedwon"}}).json()["id"]
+    merged = api.post(f"{objects}/contacts/merge", json={"primaryObjectId": ann, "objectIdToMerge": dup}).json()["id"]
+    won = {"dealname": "Acme", "dealstage": "closedwon"}
+    deal = api.post(f"{objects}/deals", json={"properties": won}).json()["id"]
     api.put(f"/crm/v4/objects/deals/{deal}/associations/default/contacts/{merged}")
     gone = api.post("/crm/v3/objects/tasks", json={"properties": {"hs_timestamp": "2031-06-01"}}).json()["id"]
     api.delete(f"/crm/v3/objects/tasks/{gone}")
@@ -88,8 +90,8 @@ def test_a_restore_replaces_what_the_portal_held(api, other):
 def test_search_finds_restored_records(api, other):
     populate(api)
     other.post(SNAPSHOT, json=api.get(SNAPSHOT).json())
-    found = other.post("/crm/v3/objects/contacts/search", json={
-        "filterGroups": [{"filters": [{"propertyName": "pql_score", "operator": "GTE", "value": "80"}]}]}).json()  # fmt: skip
+    hot = {"filterGroups": [{"filters": [{"propertyName": "pql_score", "operator": "GTE", "value": "80"}]}]}
+    found = other.post("/crm/v3/objects/contacts/search", json=hot).json()
     assert [r["properties"]["email"] for r in found["results"]] == ["ann@acme.io"]
 
 
@@ -109,10 +111,12 @@ def test_a_newer_version_is_refused_and_changes_nothing(api, other):
     ("damage", "problem"),
     [
         (lambda s: s.pop("owners"), "missing sections ['owners'], unknown sections []"),
-        (lambda s: s["objects"]["contacts"]["records"][0].pop("versions"), "objects.contacts: missing field 'versions'"),
+        (lambda s: s["objects"]["contacts"]["records"][0].pop("versions"),
+         "objects.contacts: missing field 'versions'"),
         (lambda s: s["associations"].append(["contacts", "424242", "companies", "1", [279]]), "names a missing record"),
         (lambda s: s["ids"].update(next=1), "ids.next (1) must be above every record id"),
-        (lambda s: s["properties"]["contacts"]["definitions"][0].update(type="colour"), "properties.contacts: type: Input should be 'bool'"),
+        (lambda s: s["properties"]["contacts"]["definitions"][0].update(type="colour"),
+         "properties.contacts: type: Input should be 'bool'"),
         (lambda s: s["clock"].update(now="soon"), "clock: Invalid isoformat string"),
     ],
 )

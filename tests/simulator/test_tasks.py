@@ -24,7 +24,7 @@ def test_create_keeps_hubspots_task_fields(api):
                   hubspot_owner_id="75103841")  # fmt: skip
     props = body["properties"]
     assert props["hs_task_subject"] == "Follow up with Ann"
-    assert (props["hs_task_status"], props["hs_task_priority"], props["hs_task_type"]) == ("NOT_STARTED", "HIGH", "CALL")
+    assert [props[n] for n in ("hs_task_status", "hs_task_priority", "hs_task_type")] == ["NOT_STARTED", "HIGH", "CALL"]
     assert props["hs_timestamp"] == DUE
     assert props["hs_createdate"] == props["hs_lastmodifieddate"] == body["createdAt"]
     assert "createdate" not in props
@@ -64,7 +64,9 @@ def test_an_unknown_status_is_invalid_option(api):
     response = api.post(TASKS, json={"properties": {"hs_timestamp": DUE, "hs_task_status": "DONE"}})
     problem = problem_of(response)
     assert (problem["name"], problem["error"]) == ("hs_task_status", "INVALID_OPTION")
-    assert problem["message"] == "DONE was not one of the allowed options: [NOT_STARTED, IN_PROGRESS, WAITING, COMPLETED, DEFERRED]"
+    assert problem["message"] == (
+        "DONE was not one of the allowed options: [NOT_STARTED, IN_PROGRESS, WAITING, COMPLETED, DEFERRED]"
+    )
 
 
 def test_an_owner_must_be_one_of_the_portals_active_owners(api):
