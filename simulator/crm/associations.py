@@ -91,8 +91,9 @@ class AssociationStore:
 
     def targets(self, from_type: ObjectType, from_id: str, to_type: ObjectType) -> list[tuple[str, list[int]]]:
         """Live records linked to this one, in id order, with the type ids of this direction."""
-        linked = self._edges.get((from_type.name, from_id), {}).get(to_type.name, {})
-        found = [(to_id, sorted(types)) for to_id, types in linked.items() if self._exists(to_type.name, to_id)]
+        with self._lock:  # a write on another thread must not change the links while they are read
+            linked = self._edges.get((from_type.name, from_id), {}).get(to_type.name, {})
+            found = [(to_id, sorted(types)) for to_id, types in linked.items() if self._exists(to_type.name, to_id)]
         return sorted(found, key=lambda item: int(item[0]))
 
     def page(self, from_type: ObjectType, from_id: str, to_type: ObjectType, *, limit: int, after: str | None):
@@ -213,7 +214,7 @@ class AssociationStore:
                 self.remove(from_type.name, item.from_.id, to_type.name, item.to.id, [k.type_id for k in kinds])
 
     def _pair_labels(self, from_type: ObjectType, from_id: str, to_type: ObjectType, to_id: str) -> dict[str, Any]:
-        types = self._edges.get((from_type.name, from_id), {}).get(to_type.name, {}).get(to_id, set())
+        types = set(self._edges.get((from_type.name, from_id), {}).get(to_type.name, {}).get(to_id, ()))
         return {
             "fromObjectTypeId": from_type.object_type_id,
             "fromObjectId": int(from_id),

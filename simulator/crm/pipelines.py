@@ -141,8 +141,9 @@ class PipelineStore:
     # --- reads -------------------------------------------------------------------------------------------------
 
     def all(self, *, archived: bool = False) -> list[Pipeline]:
-        return sorted((p for p in self._pipelines.values() if p.archived == archived),
-                      key=lambda p: (p.display_order, p.label))  # fmt: skip
+        with self._lock:
+            chosen = [p for p in self._pipelines.values() if p.archived == archived]
+        return sorted(chosen, key=lambda p: (p.display_order, p.label))
 
     def get(self, pipeline_id: str) -> Pipeline:
         found = self._pipelines.get(pipeline_id)
