@@ -14,7 +14,7 @@ from simulator.harness.journal import Journal
 from simulator.ratelimit import RateLimiter
 from simulator.testing import Simulator
 
-ROUNDS = 40
+ROUNDS = 30
 PER_ROUND = 100  # under the enterprise window (190 per 10 s): every request on the "on" portal is accepted
 MICRO = 50_000
 GET_BY_ID = ("GET", "/crm/v3/objects/contacts/1?properties=email,firstname", None)
