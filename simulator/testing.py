@@ -4,19 +4,17 @@
         client = HubSpot(access_token=sim.token, host=sim.base_url, base_url=sim.base_url)
         sim.clock.advance(days=1)
 
-The plugin's fixture `hubspot_sim` shares one server per test session and gives each test a fresh portal.
+The pytest plugin (simulator/pytest_plugin.py) builds its fixture `hubspot_sim` on these.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 
 from simulator.config import HubConfig
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
@@ -147,11 +145,16 @@ class Simulator(SimPortal):
 
     def stop(self) -> None:
         self.close()
-        self._server.close()
-        for channel in list(self._server._map.values()):  # keep-alive connections would keep the loop alive
-            channel.close()
-        self._server.task_dispatcher.shutdown(timeout=5)
+
+        def close_every_channel() -> None:
+            # Keep-alive connections would keep the loop alive; closing them from the loop's own thread avoids
+            # pulling a socket out from under its select().
+            for channel in list(self._server._map.values()):
+                channel.close()
+
+        self._server.trigger.pull_trigger(close_every_channel)
         self._thread.join(timeout=5)
+        self._server.task_dispatcher.shutdown(timeout=5)
         self.hub.close()
 
     def __enter__(self) -> Simulator:
@@ -163,21 +166,3 @@ class Simulator(SimPortal):
     def portal(self, token: str | None = None) -> SimPortal:
         """A handle on another portal of this simulator (a fresh one for a new token in open mode)."""
         return SimPortal(self.base_url, token or f"pat-local-{uuid.uuid4()}")
-
-
-# --- pytest plugin (entry point pytest11) --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def hubspot_sim_server() -> Iterator[Simulator]:
-    with Simulator() as sim:
-        yield sim
-
-
-@pytest.fixture
-def hubspot_sim(hubspot_sim_server: Simulator) -> Iterator[SimPortal]:
-    """A fresh portal on the session's simulator: nothing another test did is visible."""
-    handle = hubspot_sim_server.portal()
-    yield handle
-    handle.close()
-    hubspot_sim_server.hub.drop(handle.token)

@@ -84,15 +84,15 @@ def clock_state(portal: Portal) -> dict[str, Any]:
 
 
 def control_clock(portal: Portal, command: ClockCommand) -> dict[str, Any]:
-    """Set, then freeze or run, then change speed, then advance (running what falls due on the way)."""
+    """Freeze, set, run, change speed, then advance (running what falls due on the way)."""
     delta = parse_duration(command.advance) if command.advance is not None else None
     if delta is not None and (command.set or portal.clock.now()) + delta > LATEST:
         raise ValidationError(f"advance would take the clock past {LATEST.date()}")
+    if command.freeze is True:
+        portal.clock.freeze()  # before set, so a frozen clock lands exactly on the moment asked for
     if command.set is not None:
         portal.clock.set(command.set)
-    if command.freeze is True:
-        portal.clock.freeze()
-    elif command.freeze is False:
+    if command.freeze is False:
         portal.clock.unfreeze()
     if command.speed is not None:
         portal.clock.set_speed(command.speed)
