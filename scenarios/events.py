@@ -10,7 +10,6 @@ from scenarios.truth import EPOCH, iso_ms
 
 TRIAL_DAYS = 14
 KEY_FEATURES = ("automation", "dashboards", "integrations")  # using one is activation
-FEATURES = ("reports", "templates", "settings", "import", "search", "comments")
 ASSETS = ("plg-benchmark-report", "onboarding-checklist", "roi-calculator", "security-whitepaper")
 WEBINARS = ("product-tour", "scaling-plg", "admin-masterclass")
 LIMITS = ("projects", "seats", "monthly-events")
@@ -30,7 +29,6 @@ def session_properties(plans: Iterable[str]) -> dict[str, tuple[Properties, ...]
     """What an in-session event can carry, by event name."""
     return {
         "logged_in": variants([{}]),
-        "feature_used": variants({"feature": f} for f in FEATURES),
         "key_feature_used": variants({"feature": f, "first_time": False} for f in KEY_FEATURES),
         "pricing_page_viewed": variants({"plan": plan} for plan in plans),
         "usage_limit_approached": variants({"limit": limit, "usage_pct": pct}
@@ -51,15 +49,32 @@ def milestone_properties(plans: Iterable[str]) -> dict[str, tuple[Properties, ..
 
 
 class Event:
-    """One product event. Ids are `<user>-<n>`, stable for a seed, so a sync can deduplicate on them."""
+    """One product event. Ids are `<user>-<n>`, stable for a seed, so a sync can deduplicate on them.
 
-    __slots__ = ("id", "user", "account", "email", "event", "epoch_ms", "_properties", "_json")
+    Built by the million, so it holds its user (anything with `id`, `account_id` and `email`) rather than copies
+    of their strings."""
 
-    def __init__(self, id: str, user: str, account: str, email: str, event: str, epoch_ms: int,
-                 properties: Properties) -> None:
-        self.id, self.user, self.account, self.email = id, user, account, email
-        self.event, self.epoch_ms = event, epoch_ms
+    __slots__ = ("_who", "number", "event", "epoch_ms", "_properties", "_json")
+
+    def __init__(self, who, number: int, event: str, epoch_ms: int, properties: Properties) -> None:
+        self._who, self.number, self.event, self.epoch_ms = who, number, event, epoch_ms
         self._properties, self._json = properties  # the dict may be shared with other events: hand out copies
+
+    @property
+    def id(self) -> str:
+        return f"{self._who.id}-{self.number}"
+
+    @property
+    def user(self) -> str:
+        return self._who.id
+
+    @property
+    def account(self) -> str:
+        return self._who.account_id
+
+    @property
+    def email(self) -> str:
+        return self._who.email
 
     @property
     def timestamp(self) -> datetime:
@@ -75,9 +90,11 @@ class Event:
 
     def to_json(self) -> str:
         # Ids, event names and emails are generated ASCII ([a-z0-9._@-]): only the properties need encoding.
-        return (f'{{"id":"{self.id}","timestamp":"{iso_ms(self.epoch_ms)}","event":"{self.event}",'
-                f'"user":"{self.user}","account":"{self.account}","email":"{self.email}",'
+        who = self._who
+        return (f'{{"id":"{who.id}-{self.number}","timestamp":"{iso_ms(self.epoch_ms)}","event":"{self.event}",'
+                f'"user":"{who.id}","account":"{who.account_id}","email":"{who.email}",'
                 f'"properties":{self._json or _encode(self._properties)}}}')
 
     def __repr__(self) -> str:
         return f"Event({self.to_json()})"
+

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from array import array
 import itertools
 import math
 import random
@@ -21,13 +22,14 @@ from datetime import datetime, timedelta
 
 from scenarios.events import Event, Properties, milestone_properties, session_properties
 from scenarios.funnel import adjust_next, funnel
-from scenarios.model import ABSORBING, MILESTONES, STAGES, Chain, Scenario
+from scenarios.model import ABSORBING, MILESTONES, ORDER, STAGES, Chain, Scenario
 from scenarios.providers import Company, Country, Identities, Person, Weights
 from scenarios.timing import DAY, Seasonality, arrival_time, geometric, lognormal_multiplier
 from scenarios.truth import EPOCH, AccountTruth, GroundTruth, SalesTouch, UserTruth, iso
 
-_DECIDE = None  # the pending item that ends a session: the stage transition is drawn then, not earlier
-Pending = tuple[float, str | None, Properties | float]  # (time, event name or _DECIDE, properties or uniform)
+_NEVER = array("d", [-1.0] * len(ORDER))  # when a user entered each stage; -1: not (yet)
+_INF = math.inf
+Pending = tuple[float, str, Properties]  # an event drawn but not yet due: (time, name, properties)
 
 
 class _Stage:
@@ -74,16 +76,17 @@ class _Segment(_Journey):
         self.plans = Weights(segment.plans) if segment.plans else None
 
 
+# Slotted and lean: a 100k-user run keeps every user and account for the ground truth.
 class Account:
     __slots__ = ("id", "number", "segment", "company", "name", "country", "utc_offset", "email_kind", "created_at",
-                 "owner", "members", "next_member", "multiplier", "plan", "seats", "arr", "upgraded_at",
+                 "owner", "users", "next_member", "multiplier", "plan", "seats", "arr", "upgraded_at",
                  "upgraded_by", "churned_at", "intent")
 
 
 class User:
-    __slots__ = ("id", "member", "account", "journey", "person", "email", "source", "invited_by", "signed_up_at",
-                 "frequency", "intensity", "stage", "stages", "pending", "cursor", "session", "events",
-                 "last_event_at", "intent", "touches")
+    __slots__ = ("id", "member", "order", "account", "account_id", "journey", "person", "email", "source", "invited_by",
+                 "frequency", "intensity", "stage", "entered", "pending", "cursor", "session", "decision",
+                 "events", "last_event_at", "intent", "touches")
 
 
 class ScenarioRun:
@@ -115,9 +118,9 @@ class ScenarioRun:
         self._segments = Weights({_Segment(scenario, name): s.weight for name, s in scenario.segments.items()})
         self._teammate = _Journey(scenario, "teammate", scenario.teammate)
         self._t = 0.0
-        self._heap: list[tuple[float, int, User]] = []
+        self._heap: list[tuple[float, int, User]] = []  # (when next due, User.order, user)
         self._touches: list[tuple[float, int, User]] = []
-        self._pushes = itertools.count()
+        self._touch_order = itertools.count()
         self._users: dict[str, User] = {}
         self._accounts: list[Account] = []
         self._arrivals = self._draw_arrivals(users or scenario.users)
@@ -135,32 +138,44 @@ class ScenarioRun:
         if limit < self._t:
             raise ValueError(f"the run is at {self.now.isoformat()}; it cannot go back to {until.isoformat()}")
         heap, touches, arrivals = self._heap, self._touches, self._arrivals
-        while True:
-            t = heap[0][0] if heap else math.inf
-            a = arrivals[self._next_arrival][0] if self._next_arrival < len(arrivals) else math.inf
-            if touches and touches[0][0] <= min(a, t):  # on ties: touches, then signups, then events
+        heappop, heapreplace, start_ms = heapq.heappop, heapq.heapreplace, self._start_ms
+        arrival = self._next_arrival_time()
+        while True:  # once per event: kept lean
+            t = heap[0][0] if heap else _INF
+            if touches and touches[0][0] <= min(arrival, t):  # on ties: touches, then signups, then events
                 if touches[0][0] >= limit:
                     break
-                self._t, _, user = heapq.heappop(touches)
+                self._t, _, user = heappop(touches)
                 self._apply_touch(user)
-            elif a <= t:
-                if a >= limit:
+            elif arrival <= t:
+                if arrival >= limit:
                     break
-                self._t = a
-                self._sign_up_owner(*arrivals[self._next_arrival])
+                self._t = arrival
+                signup, arrivals[self._next_arrival] = arrivals[self._next_arrival], None  # done with it
                 self._next_arrival += 1
+                self._sign_up_owner(*signup)
+                arrival = self._next_arrival_time()
             else:
                 if t >= limit:
                     break
-                self._t, _, user = heap[0]
+                self._t = t
+                user = heap[0][2]
+                pending = user.pending
+                _, name, properties = pending[user.cursor]
+                user.cursor += 1
+                if name == "signed_up" and not self._register(user, t):
+                    heappop(heap)
+                    continue
+                user.events += 1
+                user.last_event_at = t
+                event = Event(user, user.events, name, start_ms + int(t * 1000), properties)
                 # The user stays at the root while stepping: anyone pushed meanwhile (teammates) is due later.
-                event, due = self._step(user)
+                due = pending[user.cursor][0] if user.cursor < len(pending) else self._session_over(user, t)
                 if due is None:
-                    heapq.heappop(heap)
+                    heappop(heap)
                 else:
-                    heapq.heapreplace(heap, (due, next(self._pushes), user))
-                if event is not None:
-                    yield event
+                    heapreplace(heap, (due, user.order, user))
+                yield event
         self._t = limit
 
     def step_day(self) -> Iterator[Event]:
@@ -179,26 +194,35 @@ class ScenarioRun:
         t = (at - self.start).total_seconds()
         if at < self.now:
             raise ValueError(f"a touch at {at.isoformat()} is in the past of the run ({self.now.isoformat()})")
-        heapq.heappush(self._touches, (max(t, self._t), next(self._pushes), user))
+        heapq.heappush(self._touches, (max(t, self._t), next(self._touch_order), user))
 
-    def users(self) -> list[dict]:
+    def users(self) -> Iterator[dict]:
         """Profiles of everyone signed up so far, as the product's database has them, in signup order."""
-        return [self._user_profile(user) for user in self._users.values()]
+        return map(self._user_profile, self._users.values())
 
     def user(self, user_id: str) -> dict:
         if user_id not in self._users:
             raise KeyError(f"no user {user_id!r} has signed up yet")
         return self._user_profile(self._users[user_id])
 
-    def accounts(self) -> list[dict]:
+    def accounts(self) -> Iterator[dict]:
         """Accounts (workspaces) created so far, with their company and billing state, in creation order."""
-        return [self._account_profile(account) for account in self._accounts]
+        return map(self._account_profile, self._accounts)
 
     def ground_truth(self) -> GroundTruth:
-        return GroundTruth(at=self.now, users=[self._user_truth(u) for u in self._users.values()],
-                           accounts=[self._account_truth(a) for a in self._accounts])
+        return GroundTruth(at=self.now, users=list(self.user_truths()), accounts=list(self.account_truths()))
+
+    def user_truths(self) -> Iterator[UserTruth]:
+        """The users' ground truth one at a time (what `ground_truth` lists), for writing out large runs."""
+        return map(self._user_truth, self._users.values())
+
+    def account_truths(self) -> Iterator[AccountTruth]:
+        return map(self._account_truth, self._accounts)
 
     # -- arrivals and signups ----------------------------------------------------------------------------------
+
+    def _next_arrival_time(self) -> float:
+        return self._arrivals[self._next_arrival][0] if self._next_arrival < len(self._arrivals) else _INF
 
     def _stream(self, account: int, member: int, purpose: int) -> random.Random:
         """The Random for one draw site; account 0 is the run's own (arrivals)."""
@@ -229,7 +253,7 @@ class ScenarioRun:
             company = self._identities.company(rng, country, segment.sizes, segment.chain.company.icp_industry_share)
         account.id, account.segment, account.company = f"acc_{account.number:06d}", segment, company
         account.country, account.utc_offset, account.created_at = country, utc_offset, t
-        account.members, account.next_member, account.multiplier = [], 2, 1.0
+        account.users, account.next_member, account.multiplier = 0, 2, 1.0
         account.plan, account.seats, account.arr = None, 0, 0.0
         account.upgraded_at = account.upgraded_by = account.churned_at = None
         person = self._identities.person(rng, country, segment.personas.pick(rng), account.email_kind,
@@ -243,14 +267,15 @@ class ScenarioRun:
                   source: str, invited_by: str | None) -> User:
         user = User()
         user.id, user.member, user.account = f"usr_{account.number:06d}_{member}", member, account
-        user.person, user.email = person, person.email
+        user.order = account.number << 10 | member  # breaks heap ties: unique, whatever the stepping
+        user.person, user.email, user.account_id = person, person.email, account.id
         user.journey = account.segment if member == 1 else self._teammate
-        user.source, user.invited_by, user.signed_up_at = source, invited_by, t
+        user.source, user.invited_by = source, invited_by
         sigma = self.scenario.sessions.heterogeneity
         user.frequency, user.intensity = lognormal_multiplier(rng, sigma), lognormal_multiplier(rng, sigma)
-        user.stage, user.stages, user.session, user.events, user.last_event_at = "signed_up", {}, 0, 0, t
-        user.intent, user.touches = account.intent, []  # a teammate's is the account's when they join: see _step
-        heapq.heappush(self._heap, (self._schedule_session(user, t, first=True), next(self._pushes), user))
+        user.stage, user.entered, user.session, user.events, user.last_event_at = "signed_up", array("d", _NEVER), 0, 0, t
+        user.intent, user.touches = account.intent, None  # a teammate's intent is the account's when they join
+        heapq.heappush(self._heap, (self._schedule_session(user, t, first=True), user.order, user))
         return user
 
     def _invite(self, owner: User, t: float, rng: random.Random) -> list[Pending]:
@@ -278,7 +303,8 @@ class ScenarioRun:
     # -- journeys ----------------------------------------------------------------------------------------------
 
     def _schedule_session(self, user: User, after: float, *, first: bool = False) -> float:
-        """Draw the user's next session (the signup session when `first`); returns when it starts."""
+        """Draw the user's next session (the signup session when `first`) and the uniform that decides where it
+        leads; returns when it starts."""
         user.session += 1
         rng = self._stream(user.account.number, user.member, 2 * user.session - 1)
         stage = user.journey.stages[user.stage]
@@ -298,41 +324,41 @@ class ScenarioRun:
             name = names[bisect.bisect_right(cumulative, random_() * cumulative[-1])]
             variants = properties[name]
             items.append((t, name, variants[int(random_() * len(variants))]))
-        items.append((t - log(1.0 - random_()) * gap, _DECIDE, random_()))
-        user.pending, user.cursor = items, 0
+        user.pending, user.cursor, user.decision = items, 0, random_()
         return items[0][0]
 
-    def _step(self, user: User) -> tuple[Event | None, float | None]:
-        """The user's next pending item: an event, or a session's end. Returns it and when the user is next due."""
-        t, name, properties = user.pending[user.cursor]
-        user.cursor += 1
+    def _register(self, user: User, t: float) -> bool:
+        """A signup. False when the workspace an invitation came from was deleted before it was accepted."""
         account = user.account
-        event = None
         if account.churned_at is not None and user is not account.owner:
-            user.stage = "churned"  # the workspace was deleted: its teammates' journeys end silently
-            user.stages.setdefault("churned", t)
-            return None, None
-        if name is _DECIDE:
-            user.pending, user.cursor = self._decide(user, t, properties), 0
-        else:
-            if name == "signed_up":
-                self._users[user.id] = user
-                account.members.append(user)
-                user.stages["signed_up"] = t
-                if user is not account.owner:
-                    user.intent = self._account_intent(account)
-            user.events += 1
-            user.last_event_at = t
-            event = Event(f"{user.id}-{user.events}", user.id, account.id, user.email, name,
-                          self._start_ms + int(t * 1000), properties)
-        if user.cursor < len(user.pending):
-            return event, user.pending[user.cursor][0]
+            user.pending = ()
+            return False
+        self._users[user.id] = user
+        account.users += 1
+        user.entered[0] = t
+        if user is not account.owner:
+            user.intent = self._account_intent(account)
+        return True
+
+    def _session_over(self, user: User, t: float) -> float | None:
+        """The user's drawn events are all out: decide where the session led (once), then draw what comes next.
+        Returns when the user is next due, None when their journey has ended."""
+        if user.decision is not None:
+            u, user.decision = user.decision, None
+            milestones = self._decide(user, t, u)
+            if milestones:
+                user.pending, user.cursor = milestones, 0
+                return milestones[0][0]
         if user.stage in ABSORBING:
-            return event, None
-        return event, self._schedule_session(user, t)
+            user.pending = ()  # keep nothing of an ended journey but its truth
+            return None
+        return self._schedule_session(user, t)
 
     def _decide(self, user: User, t: float, u: float) -> list[Pending]:
-        """The end of a session: maybe move on to another stage, emitting its milestone events."""
+        """Maybe move on to another stage, returning its milestone events."""
+        account = user.account
+        if account.churned_at is not None and user is not account.owner:
+            return self._enter(user, "churned", t, silently=True)  # the workspace was deleted: teammates go too
         stage = user.journey.stages[user.stage]
         factors = self._factors(user, t)
         nexts = adjust_next(stage.next, factors) if factors else stage.next
@@ -354,10 +380,11 @@ class ScenarioRun:
             factors["customer"] = factors.get("customer", 1.0) * user.account.multiplier
         return factors
 
-    def _enter(self, user: User, stage: str, t: float) -> list[Pending]:
+    def _enter(self, user: User, stage: str, t: float, *, silently: bool = False) -> list[Pending]:
         user.stage = stage
-        user.stages.setdefault(stage, t)
-        if stage == "inactive":
+        if user.entered[ORDER[stage]] < 0:
+            user.entered[ORDER[stage]] = t
+        if stage == "inactive" or silently:
             return []
         account = user.account
         rng = self._stream(account.number, user.member, 2 * user.session)
@@ -365,7 +392,7 @@ class ScenarioRun:
             return self._invite(user, t, rng)
         if stage == "customer":
             plan = account.segment.plans.pick(rng)
-            account.plan, account.seats = plan, max(len(account.members), self.scenario.plans[plan].min_seats)
+            account.plan, account.seats = plan, max(account.users, self.scenario.plans[plan].min_seats)
             account.arr = self.scenario.plans[plan].arr(account.seats)
             account.upgraded_at, account.upgraded_by = t, user.id
             return [(t, "upgraded", ({"plan": plan, "seats": account.seats, "arr": account.arr, "currency": "USD",
@@ -380,7 +407,7 @@ class ScenarioRun:
     def _apply_touch(self, user: User) -> None:
         response = (self._t - user.last_event_at) / 60
         multiplier = self.scenario.touch_multiplier(response)
-        user.touches.append(SalesTouch(self._moment(self._t), response, multiplier))
+        user.touches = (user.touches or []) + [SalesTouch(self._moment(self._t), response, multiplier)]
         user.account.multiplier = max(user.account.multiplier, multiplier)  # touches do not compound
 
     # -- profiles and truth ------------------------------------------------------------------------------------
@@ -399,7 +426,7 @@ class ScenarioRun:
                 "last_name": person.last_name, "job_title": person.job_title, "seniority": person.seniority,
                 "company": account.company.name if account.company else None, "country": account.country.name,
                 "country_code": account.country.code, "region": account.country.region,
-                "utc_offset": account.utc_offset, "signed_up_at": iso(self._moment(user.signed_up_at)),
+                "utc_offset": account.utc_offset, "signed_up_at": iso(self._moment(user.entered[0])),
                 "source": user.source, "invited_by": user.invited_by}
 
     def _account_profile(self, account: Account) -> dict:
@@ -408,23 +435,23 @@ class ScenarioRun:
                 "industry": company and company.industry, "size_band": company and company.size_band,
                 "employees": company and company.employees, "country": account.country.name,
                 "country_code": account.country.code, "region": account.country.region, "owner": account.owner.id,
-                "created_at": iso(self._moment(account.created_at)), "users": len(account.members),
+                "created_at": iso(self._moment(account.created_at)), "users": account.users,
                 "plan": account.plan or "free", "seats": account.seats, "arr": account.arr}
 
     def _user_truth(self, user: User) -> UserTruth:
         account = user.account
         return UserTruth(
             user=user.id, account=account.id, segment=account.segment.name, icp=account.segment.icp,
-            role="owner" if user is account.owner else "teammate", signed_up_at=self._moment(user.signed_up_at),
+            role="owner" if user is account.owner else "teammate", signed_up_at=self._moment(user.entered[0]),
             intent=user.intent, upgraded=account.upgraded_by == user.id,
             account_upgraded_at=self._moment(account.upgraded_at), stage=user.stage,
-            stages={stage: self._moment(at) for stage, at in user.stages.items()}, events=user.events,
-            sales_touches=list(user.touches))
+            stages={stage: self._moment(at) for stage, at in zip(ORDER, user.entered) if at >= 0},
+            events=user.events, sales_touches=list(user.touches or ()))
 
     def _account_truth(self, account: Account) -> AccountTruth:
         return AccountTruth(
             account=account.id, segment=account.segment.name, icp=account.segment.icp, owner=account.owner.id,
-            users=len(account.members), created_at=self._moment(account.created_at), intent=account.intent,
+            users=account.users, created_at=self._moment(account.created_at), intent=account.intent,
             intent_now=self._account_intent(account), upgraded_at=self._moment(account.upgraded_at),
             upgraded_by=account.upgraded_by, plan=account.plan, seats=account.seats, arr=account.arr,
             churned_at=self._moment(account.churned_at))

@@ -28,8 +28,9 @@ MILESTONES = {"signed_up": "signed_up", "trialing": "trial_started", "onboarded"
               "evaluating": "pricing_page_viewed", "customer": "upgraded", "churned": "churned"}
 PRE_ACTIVATION = ("signed_up", "trialing", "onboarded")  # activation *is* the first key_feature_used
 
-SessionEvent = Literal["feature_used", "key_feature_used", "pricing_page_viewed", "usage_limit_approached",
-                       "content_downloaded", "webinar_attended"]
+# The signals a PLG product sends to HubSpot; generic clicks stay in the product's own analytics.
+SessionEvent = Literal["key_feature_used", "pricing_page_viewed", "usage_limit_approached", "content_downloaded",
+                       "webinar_attended"]
 Region = Literal[REGIONS]
 Seniority = Literal[SENIORITIES]
 EmailKind = Literal[EMAIL_KINDS]

@@ -45,20 +45,21 @@ def generate(scenario: Scenario, out: Path, *, users: int | None = None, days: i
                 events.write("\n".join(lines) + "\n")
             if progress:
                 progress(run.now, counts.total())
-    truth = run.ground_truth()
-    _write_lines(out / "users.jsonl", run.users())
-    _write_lines(out / "accounts.jsonl", run.accounts())
-    _write_lines(out / "truth_users.jsonl", (user.as_json() for user in truth.users))
-    _write_lines(out / "truth_accounts.jsonl", (account.as_json() for account in truth.accounts))
+    users = _write_lines(out / "users.jsonl", run.users())
+    accounts = _write_lines(out / "accounts.jsonl", run.accounts())
+    _write_lines(out / "truth_users.jsonl", (user.as_json() for user in run.user_truths()))
+    upgraded = 0
+    with open(out / "truth_accounts.jsonl", "w", encoding="utf-8", newline="\n") as file:
+        for account in run.account_truths():
+            upgraded += account.upgraded_at is not None
+            file.write(_line(account.as_json()))
     manifest = {
         "scenario": scenario.name,
         "seed": seed,
         "start": iso(run.start),
         "end": iso(run.end),
-        "organic_signups": len(truth.accounts),
         "faker": version("faker"),
-        "counts": {"events": counts.total(), "users": len(truth.users), "accounts": len(truth.accounts),
-                   "upgraded_accounts": sum(a.upgraded_at is not None for a in truth.accounts),
+        "counts": {"events": counts.total(), "users": users, "accounts": accounts, "upgraded_accounts": upgraded,
                    "events_by_type": dict(sorted(counts.items()))},
         "analytic_funnel": {stage: round(p, 6) for stage, p in mixture_funnel(scenario).reach.items()},
     }
@@ -66,6 +67,18 @@ def generate(scenario: Scenario, out: Path, *, users: int | None = None, days: i
     return manifest
 
 
-def _write_lines(path: Path, records: Iterable[dict]) -> None:
+def _write_lines(path: Path, records: Iterable[dict]) -> int:
+    """Streamed, one record at a time: a 100k-user run never holds its profiles or truth as a list."""
+    count = 0
     with open(path, "w", encoding="utf-8", newline="\n") as file:
-        file.writelines(json.dumps(record, separators=(",", ":")) + "\n" for record in records)
+        for record in records:
+            file.write(_line(record))
+            count += 1
+    return count
+
+
+_encode = json.JSONEncoder(separators=(",", ":")).encode  # built once: json.dumps builds one per call
+
+
+def _line(record: dict) -> str:
+    return _encode(record) + "\n"

@@ -15,14 +15,19 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @functools.lru_cache(maxsize=4096)  # events come in time order: almost every lookup hits
-def _minute(minute: int) -> str:
-    return (EPOCH + timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:")
+def _hour(hour: int) -> str:
+    return (EPOCH + timedelta(hours=hour)).strftime("%Y-%m-%dT%H:")
+
+
+_MINUTES_SECONDS = tuple(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))
+_MILLISECONDS = tuple(f".{ms:03d}Z" for ms in range(1000))
 
 
 def iso_ms(epoch_ms: int) -> str:
-    """`2026-03-02T09:13:22.123Z`, quickly: events are formatted by the million."""
-    minute, ms = divmod(epoch_ms, 60_000)
-    return f"{_minute(minute)}{ms // 1000:02d}.{ms % 1000:03d}Z"
+    """`2026-03-02T09:13:22.123Z`, from tables: events are formatted by the million."""
+    hour, ms = divmod(epoch_ms, 3_600_000)
+    second, ms = divmod(ms, 1000)
+    return _hour(hour) + _MINUTES_SECONDS[second] + _MILLISECONDS[ms]
 
 
 def iso(moment: datetime | None) -> str | None:
