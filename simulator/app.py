@@ -25,6 +25,7 @@ from simulator.errors import (
 )
 from simulator.errors import MethodNotAllowed as HubSpotMethodNotAllowed
 from simulator.hub import Hub, Portal
+from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
 from simulator.routes import associations, control, objects, owners, pipelines, properties
 from simulator.routes.common import required_scope
@@ -52,8 +53,12 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))
     app.before_request(_start)
     app.before_request(_authenticate)
-    app.after_request(_meter_and_record)  # after-request hooks run last-registered first: after _correlate
+    app.before_request(_inject_fault)
+    # after-request hooks run last-registered first: a fault applied after the write, then the correlation id,
+    # then headers and the journal entry
+    app.after_request(_meter_and_record)
     app.after_request(_correlate)
+    app.after_request(_fault_after_apply)
     app.register_error_handler(HubSpotError, _hubspot_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -76,6 +81,45 @@ def _authenticate() -> None:
     if scope and granted is not None and scope not in granted:
         raise MissingScopes([scope])
     g.portal.run_due()
+
+
+def _inject_fault() -> Response | None:
+    """A fault rule that fires for this request answers instead of the route (unless it waits for the write)."""
+    portal = g.get("portal")
+    if portal is None or request.path.startswith(UNMETERED):
+        return None
+    fault = g.fault = portal.faults.pick(request.method, request.path)
+    if fault is None or fault.action.after_apply:
+        return None
+    kind = fault.action.kind
+    if kind == "delay":
+        time.sleep(fault.action.delay_ms / 1000)
+        return None
+    if kind == "status":
+        raise injected_error(fault)
+    if kind == "hang":
+        hold(request.environ, fault.action.hang_ms)
+        raise injected_error(fault, status=504)
+    if kind == "reset":
+        return reset_connection(request.environ)
+    return Response(TORN_BODY, status=200, mimetype=JSON_MIMETYPE)
+
+
+def _fault_after_apply(response: Response) -> Response:
+    """An `afterApply` fault: the write happened, and then the client is failed anyway."""
+    fault = g.get("fault")
+    if fault is None or not fault.action.after_apply:
+        return response
+    kind = fault.action.kind
+    if kind == "status":
+        return _error_response(injected_error(fault))
+    if kind == "hang":
+        hold(request.environ, fault.action.hang_ms)
+        return _error_response(injected_error(fault, status=504))
+    if kind == "reset":
+        return reset_connection(request.environ)
+    response.set_data(torn(response.get_data()))
+    return response
 
 
 def _start() -> None:
@@ -123,6 +167,7 @@ def _meter_and_record(response: Response) -> Response:
             correlation_id=response.headers.get("X-HubSpot-Correlation-Id"),
             throttled_by=decision.policy_name if decision is not None else None,
             not_simulated=state.get("not_simulated", False),
+            fault=state.fault.describe() if state.get("fault") is not None else None,
         )
     return response
 

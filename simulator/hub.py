@@ -17,6 +17,7 @@ from simulator.crm.properties import PropertyStore
 from simulator.crm.search import ObjectSearch
 from simulator.crm.stores import CrmStores
 from simulator.errors import InvalidAuthentication
+from simulator.harness.faults import FaultStore
 from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from simulator.harness.journal import Journal
 from simulator.ratelimit import RateLimiter
@@ -65,6 +66,7 @@ class Portal:
         self.clock = SimClock(wall=wall)
         self.limiter = RateLimiter(self.clock.limit_time, self.settings)
         self.journal = Journal(self.settings.journal_size)
+        self.faults = FaultStore()
         self.scheduler = Scheduler()
         self._on_schedule = on_schedule
         self._owners = config.owners  # None: the default sales reps

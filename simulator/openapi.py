@@ -26,6 +26,7 @@ from simulator.crm.properties import (
 )
 from simulator.crm.search import SearchRequest
 from simulator.harness.control import ClockCommand, PortalSettingsUpdate
+from simulator.harness.faults import FaultRuleInput
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
 
@@ -192,6 +193,10 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         fault={"type": ["object", "null"]},
     ),
     "Journal": obj(["total", "results"], total=INTEGER, results=array(ref("JournalEntry"))),
+    "FaultRule": obj(["id", "match", "action", "fired"], id=STRING, match=ref("FaultMatch"),
+                     action=ref("FaultAction"), times=INTEGER, probability={"type": "number"}, seed=INTEGER,
+                     fired=INTEGER),
+    "FaultRuleList": obj(["results"], results=array(ref("FaultRule"))),
     # Associations v4: record ids come back as numbers in these shapes, as HubSpot sends them.
     "AssociationSpecList": array(ref("AssociationType")),
     "ObjectRef": obj(["id"], id=STRING),
@@ -272,6 +277,7 @@ MODELS: list[type[BaseModel]] = [
     BatchPropertyRead,
     ClockCommand,
     PortalSettingsUpdate,
+    FaultRuleInput,
 ]
 
 
@@ -479,6 +485,10 @@ def control(ops: Operations) -> None:
     ops.add("GET", "/_sim/snapshot", "export_snapshot", tag="control", responses={200: "Snapshot"})
     ops.add("POST", "/_sim/snapshot", "restore_snapshot", tag="control", body="Snapshot",
             responses={200: "SnapshotRestored"})
+    ops.add("POST", "/_sim/faults", "add_fault", tag="control", body="FaultRuleInput", responses={201: "FaultRule"})
+    ops.add("GET", "/_sim/faults", "get_faults", tag="control", responses={200: "FaultRuleList"})
+    ops.add("DELETE", "/_sim/faults", "clear_faults", tag="control", responses={204: None})
+    ops.add("DELETE", "/_sim/faults/{ruleId}", "delete_fault", tag="control", responses={204: None})
 
 
 SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, control)

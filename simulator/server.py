@@ -29,6 +29,7 @@ def make_server(hub: Hub, *, host: str = "127.0.0.1", port: int = 0, threads: in
         channel_timeout=300,
         connection_limit=1000,
         clear_untrusted_proxy_headers=True,
+        channel_request_lookahead=1,  # lets a hung request notice its client giving up (fault injection)
     )
 
 

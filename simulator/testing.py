@@ -85,6 +85,30 @@ class Journal:
         return response.json()
 
 
+class Faults:
+    """The portal's fault rules: `add(match={"method": "POST", "path": "/crm/v3/*"}, action={"status": 503},
+    times=1)` takes the same JSON as POST /_sim/faults and answers the rule with its id."""
+
+    def __init__(self, control: httpx.Client):
+        self._control = control
+
+    def add(self, **rule: Any) -> dict[str, Any]:
+        response = self._control.post("/_sim/faults", json=rule)
+        response.raise_for_status()
+        return response.json()
+
+    def rules(self) -> list[dict[str, Any]]:
+        response = self._control.get("/_sim/faults")
+        response.raise_for_status()
+        return response.json()["results"]
+
+    def remove(self, rule_id: str) -> None:
+        self._control.delete(f"/_sim/faults/{rule_id}").raise_for_status()
+
+    def clear(self) -> None:
+        self._control.delete("/_sim/faults").raise_for_status()
+
+
 class SimPortal:
     """One portal of a running simulator, seen through its token."""
 
@@ -94,6 +118,7 @@ class SimPortal:
         self._control = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
         self.clock = Clock(self._control)
         self.journal = Journal(self._control)
+        self.faults = Faults(self._control)
 
     def client(self, **options: Any) -> httpx.Client:
         """An httpx client for this portal; the caller closes it."""

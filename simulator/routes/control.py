@@ -1,4 +1,5 @@
-"""The control API under /_sim: health, reset, portal settings, clock, usage, journal. Acts on the caller's portal."""
+"""The control API under /_sim: health, reset, settings, clock, usage, journal, snapshots, faults. Acts on the caller's
+portal."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import Blueprint, request
 import simulator
 from simulator.harness.control import ClockCommand, PortalSettingsUpdate, clock_state, control_clock, portal_state
 from simulator.harness.control import update_portal as apply_portal_update
+from simulator.harness.faults import FaultRuleInput
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
 from simulator.harness.snapshot import MAX_SNAPSHOT_BYTES, export_portal, restore_portal
 from simulator.routes.common import body, json_body, portal, query_int, query_str
@@ -84,3 +86,25 @@ def get_snapshot():
 def restore_snapshot():
     request.max_content_length = MAX_SNAPSHOT_BYTES  # a whole portal, not an API call
     return restore_portal(portal(), json_body())
+
+
+@bp.post("/faults")
+def add_fault():
+    return portal().faults.add(body(FaultRuleInput)).dump(), 201
+
+
+@bp.get("/faults")
+def get_faults():
+    return {"results": [rule.dump() for rule in portal().faults.rules()]}
+
+
+@bp.delete("/faults")
+def clear_faults():
+    portal().faults.clear()
+    return "", 204
+
+
+@bp.delete("/faults/<rule_id>")
+def delete_fault(rule_id: str):
+    portal().faults.remove(rule_id)
+    return "", 204
