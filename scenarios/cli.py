@@ -25,13 +25,25 @@ def add_serve_command(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--config", help="YAML file declaring portals (tokens, scopes, tier, time zone)")
     serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--state", metavar="DIR", help="keep portals in DIR: loaded at start, saved when changed")
+    serve.add_argument("--save-every", type=float, default=30.0, metavar="SECONDS",
+                       help="how often changed portals are saved (default 30; always on clean shutdown)")
+    serve.add_argument("--admin-token", help="required on /_sim calls (X-HubSim-Admin-Token); needed off loopback")
     serve.set_defaults(run=run_serve)
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from simulator.server import serve_forever
 
-    return serve_forever(host=args.host, port=args.port, config_path=args.config, threads=args.threads)
+    return serve_forever(
+        host=args.host,
+        port=args.port,
+        config_path=args.config,
+        threads=args.threads,
+        state_dir=args.state,
+        save_every=args.save_every,
+        admin_token=args.admin_token,
+    )
 
 
 def add_demo_command(commands: argparse._SubParsersAction) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import time
 from typing import Any
@@ -33,6 +34,7 @@ from simulator.unsimulated import area_of
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
+ADMIN_HEADER = "X-HubSim-Admin-Token"
 UNMETERED = ("/_sim", "/openapi.json")  # the harness's own routes: never rate limited, never journaled
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     # after-request hooks run last-registered first: a fault applied after the write, then the correlation id,
     # then headers and the journal entry
     app.after_request(_meter_and_record)
+    app.after_request(_mark_changed)
     app.after_request(_correlate)
     app.after_request(_fault_after_apply)
     app.register_error_handler(HubSpotError, _hubspot_error)
@@ -72,6 +75,11 @@ def _authenticate() -> None:
     if getattr(view, "public", False):
         return
     hub: Hub = current_app.extensions["hubsim"]
+    admin_token = hub.config.admin_token
+    if admin_token and request.path.startswith("/_sim"):
+        sent = request.headers.get(ADMIN_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), admin_token.encode()):
+            raise InvalidAuthentication(f"The control API needs this simulator's admin token in {ADMIN_HEADER}")
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     g.portal = hub.portal(token.strip() if scheme.lower() == "bearer" else None)
@@ -119,6 +127,14 @@ def _fault_after_apply(response: Response) -> Response:
     if kind == "reset":
         return reset_connection(request.environ)
     response.set_data(torn(response.get_data()))
+    return response
+
+
+def _mark_changed(response: Response) -> Response:
+    """Any call but a read may have changed the portal (even a failed one: an afterApply fault writes, then fails)."""
+    portal = g.get("portal")
+    if portal is not None and request.method not in ("GET", "HEAD"):
+        portal.revision += 1
     return response
 
 

@@ -1,7 +1,12 @@
-"""Hub: the portals, by token. Portal: one HubSpot account (clock, stores, settings, limits, journal, scheduler)."""
+"""Hub: the portals, by token. Portal: one HubSpot account (clock, stores, settings, limits, journal, scheduler).
+
+Portals are keyed by the SHA-256 of their token, so nothing the hub keeps or saves (`hubsim serve --state`) holds a
+token itself.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import threading
@@ -26,6 +31,10 @@ from simulator.scheduler import Job, Scheduler
 FIRST_PORTAL_ID = 10_000_001
 TICK_SECONDS = 0.05  # how often a running clock's due work is looked for
 log = logging.getLogger(__name__)
+
+
+def token_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class PortalSettings:
@@ -57,10 +66,11 @@ class PortalSettings:
 
 
 class Portal:
-    def __init__(self, portal_id: int, config: PortalConfig, *, wall: Callable[[], float] = time.time,
-                 on_schedule: Callable[[], None] = lambda: None):
+    def __init__(self, portal_id: int, config: PortalConfig, *, key: str | None = None,
+                 wall: Callable[[], float] = time.time, on_schedule: Callable[[], None] = lambda: None):
         self.id = portal_id
-        self.token = config.token
+        self.key = key or token_key(config.token)
+        self.revision = 0  # bumped by anything that may have changed the portal: what persistence saves
         self.settings = PortalSettings(config)
         self.lock = threading.RLock()
         self.clock = SimClock(wall=wall)
@@ -123,6 +133,7 @@ class Portal:
                 if entry is None:
                     return
                 outbound = list(entry.job(entry.due) or ())
+                self.revision += 1
             for send in outbound:
                 send()
 
@@ -165,26 +176,40 @@ class Hub:
         """The caller's portal; in open mode an unknown token opens a fresh one."""
         if not token:
             raise InvalidAuthentication()
-        found = self._portals.get(token)
+        key = token_key(token)
+        found = self._portals.get(key)
         if found is not None:
             return found
         if not self.is_open:
             raise InvalidAuthentication()
         with self._lock:
-            found = self._portals.get(token)
+            found = self._portals.get(key)
             return found if found is not None else self._open(PortalConfig(token=token))
 
     def portals(self) -> list[Portal]:
         return list(self._portals.values())
 
+    def by_key(self, key: str) -> Portal | None:
+        return self._portals.get(key)
+
+    def adopt(self, key: str, portal_id: int) -> Portal:
+        """The portal whose token hashes to `key` (a saved portal coming back): the declared one, or a new one."""
+        with self._lock:
+            found = self._portals.get(key)
+            if found is None:
+                found = Portal(portal_id, PortalConfig(token=key), key=key, wall=self._wall,
+                               on_schedule=self._ensure_ticker)
+                self._portals[key] = found
+            return found
+
     def drop(self, token: str) -> None:
         with self._lock:
-            self._portals.pop(token, None)
+            self._portals.pop(token_key(token), None)
 
     def _open(self, config: PortalConfig) -> Portal:
         portal_id = config.portal_id if config.portal_id is not None else next(self._ids)
         portal = Portal(portal_id, config, wall=self._wall, on_schedule=self._ensure_ticker)
-        self._portals[config.token] = portal
+        self._portals[portal.key] = portal
         return portal
 
     # --- the running clock ------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import signal
 import sys
@@ -11,9 +12,11 @@ from waitress.server import create_server
 
 from simulator.app import create_app
 from simulator.config import ConfigError, HubConfig, load_config
+from simulator.harness.persistence import StateDirectory, StateError
 from simulator.hub import Hub
 
 DEFAULT_THREADS = 8
+DEFAULT_SAVE_SECONDS = 30.0
 log = logging.getLogger(__name__)
 
 
@@ -33,13 +36,33 @@ def make_server(hub: Hub, *, host: str = "127.0.0.1", port: int = 0, threads: in
     )
 
 
-def serve_forever(*, host: str, port: int, config_path: str | None, threads: int = DEFAULT_THREADS) -> int:
+def serve_forever(
+    *,
+    host: str,
+    port: int,
+    config_path: str | None,
+    threads: int = DEFAULT_THREADS,
+    state_dir: str | None = None,
+    save_every: float = DEFAULT_SAVE_SECONDS,
+    admin_token: str | None = None,
+) -> int:
     try:
         config = load_config(config_path) if config_path else HubConfig()
     except ConfigError as exc:
-        print(f"hubsim: {exc}", file=sys.stderr)
-        return 2
+        return _refuse(str(exc))
+    if admin_token:
+        config = config.model_copy(update={"admin_token": admin_token})
+    if not _is_loopback(host) and not config.admin_token:
+        return _refuse(f"serving on {host} exposes the control API (/_sim) to the network: give --admin-token "
+                       "(or adminToken in the config), which /_sim calls must then send as X-HubSim-Admin-Token")
     hub = Hub(config)
+    state = StateDirectory(state_dir, hub) if state_dir else None
+    if state is not None:
+        try:
+            loaded = state.load()
+        except StateError as exc:
+            return _refuse(str(exc))
+        state.start(save_every)
     server = make_server(hub, host=host, port=port, threads=threads)
     base_url = f"http://{host}:{server.effective_port}"
     token = config.portals[0].token if config.portals else "pat-local-hubsim"
@@ -47,6 +70,8 @@ def serve_forever(*, host: str, port: int, config_path: str | None, threads: int
     print(f"hubsim serving HubSpot at {base_url}  ({mode})", flush=True)
     print(f"  token: {token}", flush=True)
     print(f"  try:   curl -H 'Authorization: Bearer {token}' {base_url}/crm/v3/objects/contacts", flush=True)
+    if state is not None:
+        print(f"  state: {state.directory} ({loaded} portals loaded, saved every {save_every:g} s)", flush=True)
     stop = threading.Event()
 
     def shut_down(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -61,5 +86,21 @@ def serve_forever(*, host: str, port: int, config_path: str | None, threads: int
         if not stop.is_set():
             raise
     finally:
+        if state is not None:
+            state.stop()
         hub.close()
     return 0
+
+
+def _refuse(problem: str) -> int:
+    print(f"hubsim: {problem}", file=sys.stderr)
+    return 2
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

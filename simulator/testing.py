@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from simulator.app import ADMIN_HEADER
 from simulator.config import HubConfig
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
 from simulator.hub import Hub
@@ -112,10 +113,14 @@ class Faults:
 class SimPortal:
     """One portal of a running simulator, seen through its token."""
 
-    def __init__(self, base_url: str, token: str):
+    def __init__(self, base_url: str, token: str, *, admin_token: str | None = None):
         self.base_url = base_url
         self.token = token
-        self._control = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        self._admin_token = admin_token
+        headers = {"Authorization": f"Bearer {token}"}
+        if admin_token:
+            headers[ADMIN_HEADER] = admin_token
+        self._control = httpx.Client(base_url=base_url, headers=headers, timeout=30)
         self.clock = Clock(self._control)
         self.journal = Journal(self._control)
         self.faults = Faults(self._control)
@@ -162,7 +167,9 @@ class Simulator(SimPortal):
         self._server = make_server(hub, host=host, port=port)
         self._thread = threading.Thread(target=self._server.run, name="hubsim-server", daemon=True)
         default_token = token or (hub.config.portals[0].token if hub.config.portals else f"pat-local-{uuid.uuid4()}")
-        super().__init__(f"http://{host}:{self._server.effective_port}", default_token)
+        super().__init__(
+            f"http://{host}:{self._server.effective_port}", default_token, admin_token=hub.config.admin_token
+        )
 
     def start(self) -> Simulator:
         self._thread.start()
@@ -190,4 +197,4 @@ class Simulator(SimPortal):
 
     def portal(self, token: str | None = None) -> SimPortal:
         """A handle on another portal of this simulator (a fresh one for a new token in open mode)."""
-        return SimPortal(self.base_url, token or f"pat-local-{uuid.uuid4()}")
+        return SimPortal(self.base_url, token or f"pat-local-{uuid.uuid4()}", admin_token=self._admin_token)

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import time
 
 import httpx
 import pytest
@@ -69,3 +70,74 @@ def test_a_bad_config_fails_the_start_with_a_clear_message(tmp_path, content):
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert f"config {config}" in result.stderr
+
+
+def contacts(url: str, token: str) -> list[str]:
+    response = httpx.get(f"{url}/crm/v3/objects/contacts", headers={"Authorization": f"Bearer {token}"})
+    return [c["properties"]["email"] for c in response.json()["results"]]
+
+
+def create_contact(url: str, token: str, email: str) -> None:
+    response = httpx.post(f"{url}/crm/v3/objects/contacts", headers={"Authorization": f"Bearer {token}"},
+                          json={"properties": {"email": email}})
+    assert response.status_code == 201
+
+
+def test_state_survives_a_clean_shutdown(tmp_path):
+    process, url, token = start("--state", str(tmp_path), "--save-every", "3600")
+    create_contact(url, token, "ann@acme.io")
+    assert stop(process) == 0
+    process, url, token = start("--state", str(tmp_path))
+    try:
+        assert contacts(url, token) == ["ann@acme.io"]
+    finally:
+        stop(process)
+
+
+def test_a_kill_9_loses_at_most_the_last_interval(tmp_path):
+    process, url, token = start("--state", str(tmp_path), "--save-every", "0.2")
+    create_contact(url, token, "saved@acme.io")
+    deadline = time.monotonic() + 10
+    while not list(tmp_path.glob("portal-*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # at least one more interval: the save above is complete
+    process.kill()
+    process.wait(timeout=10)
+    process, url, token = start("--state", str(tmp_path))
+    try:
+        assert contacts(url, token) == ["saved@acme.io"]
+    finally:
+        stop(process)
+
+
+def test_a_damaged_state_file_fails_the_start_and_is_left_untouched(tmp_path):
+    damaged = tmp_path / "portal-0123.json"
+    damaged.write_text("{not json")
+    result = subprocess.run([sys.executable, "-m", "scenarios.cli", "serve", "--state", str(tmp_path),
+                             "--port", str(free_port())], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert f"{damaged} cannot be read as JSON" in result.stderr
+    assert damaged.read_text() == "{not json"
+
+
+def test_serving_off_loopback_needs_an_admin_token():
+    result = subprocess.run([sys.executable, "-m", "scenarios.cli", "serve", "--host", "0.0.0.0",
+                             "--port", str(free_port())], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "--admin-token" in result.stderr
+
+
+def test_with_an_admin_token_the_control_api_wants_it():
+    process, url, token = start("--host", "0.0.0.0", "--admin-token", "s3cret")
+    try:
+        local = url.replace("0.0.0.0", "127.0.0.1")
+        headers = {"Authorization": f"Bearer {token}"}
+        refused = httpx.get(f"{local}/_sim/clock", headers=headers)
+        assert refused.status_code == 401
+        assert "X-HubSim-Admin-Token" in refused.json()["message"]
+        allowed = httpx.get(f"{local}/_sim/clock", headers={**headers, "X-HubSim-Admin-Token": "s3cret"})
+        assert allowed.status_code == 200
+        assert httpx.get(f"{local}/crm/v3/objects/contacts", headers=headers).status_code == 200
+        assert httpx.get(f"{local}/_sim/health").status_code == 200
+    finally:
+        stop(process)
