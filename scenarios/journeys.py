@@ -25,7 +25,7 @@ from scenarios.funnel import adjust_next, funnel
 from scenarios.model import ABSORBING, MILESTONES, ORDER, STAGES, Chain, Scenario
 from scenarios.providers import Company, Country, Identities, Person, Weights
 from scenarios.timing import DAY, Seasonality, arrival_time, geometric, lognormal_multiplier
-from scenarios.truth import EPOCH, AccountTruth, GroundTruth, SalesTouch, UserTruth, iso
+from scenarios.truth import EPOCH, AccountTruth, GroundTruth, SalesTouch, UserTruth, iso_ms
 
 _NEVER = array("d", [-1.0] * len(ORDER))  # when a user entered each stage; -1: not (yet)
 _INF = math.inf
@@ -41,6 +41,7 @@ class _Stage:
         # Staying is the band after every target and buying the band just before it, so a touch that makes
         # buying likelier turns some "stay" draws into "buy" and leaves every other outcome as it was.
         self.order = sorted(spec.next, key=lambda s: (s == "customer", (STAGES + ABSORBING).index(s)))
+        self.thresholds = list(itertools.accumulate(spec.next[target] for target in self.order))
         self.sessions_per_day = spec.sessions_per_day
         self.events_per_session = spec.events_per_session
         mix = scenario.event_mix(chain, stage)
@@ -275,7 +276,7 @@ class ScenarioRun:
         user.frequency, user.intensity = lognormal_multiplier(rng, sigma), lognormal_multiplier(rng, sigma)
         user.stage, user.entered, user.session, user.events, user.last_event_at = "signed_up", array("d", _NEVER), 0, 0, t
         user.intent, user.touches = account.intent, None  # a teammate's intent is the account's when they join
-        heapq.heappush(self._heap, (self._schedule_session(user, t, first=True), user.order, user))
+        heapq.heappush(self._heap, (self._schedule_session(user, t, first=rng), user.order, user))
         return user
 
     def _invite(self, owner: User, t: float, rng: random.Random) -> list[Pending]:
@@ -302,11 +303,11 @@ class ScenarioRun:
 
     # -- journeys ----------------------------------------------------------------------------------------------
 
-    def _schedule_session(self, user: User, after: float, *, first: bool = False) -> float:
-        """Draw the user's next session (the signup session when `first`) and the uniform that decides where it
-        leads; returns when it starts."""
+    def _schedule_session(self, user: User, after: float, *, first: random.Random | None = None) -> float:
+        """Draw the user's next session and the uniform that decides where it leads; returns when it starts.
+        The signup session is drawn from `first`, the user's identity stream, whose draws it continues."""
         user.session += 1
-        rng = self._stream(user.account.number, user.member, 2 * user.session - 1)
+        rng = first or self._stream(user.account.number, user.member, 2 * user.session - 1)
         stage = user.journey.stages[user.stage]
         if first:
             t = after
@@ -360,14 +361,12 @@ class ScenarioRun:
         if account.churned_at is not None and user is not account.owner:
             return self._enter(user, "churned", t, silently=True)  # the workspace was deleted: teammates go too
         stage = user.journey.stages[user.stage]
-        factors = self._factors(user, t)
-        nexts = adjust_next(stage.next, factors) if factors else stage.next
-        cumulative = 0.0
-        for target in stage.order:
-            cumulative += nexts[target]
-            if u < cumulative:
-                return self._enter(user, target, t)
-        return []
+        thresholds = stage.thresholds
+        if self.scenario.shocks or account.multiplier != 1.0:
+            nexts = adjust_next(stage.next, self._factors(user, t))
+            thresholds = list(itertools.accumulate(nexts[target] for target in stage.order))
+        moved = bisect.bisect_right(thresholds, u)
+        return self._enter(user, stage.order[moved], t) if moved < len(stage.order) else []
 
     def _factors(self, user: User, t: float) -> dict[str, float]:
         factors: dict[str, float] = {}
@@ -426,7 +425,7 @@ class ScenarioRun:
                 "last_name": person.last_name, "job_title": person.job_title, "seniority": person.seniority,
                 "company": account.company.name if account.company else None, "country": account.country.name,
                 "country_code": account.country.code, "region": account.country.region,
-                "utc_offset": account.utc_offset, "signed_up_at": iso(self._moment(user.entered[0])),
+                "utc_offset": account.utc_offset, "signed_up_at": iso_ms(self._ms(user.entered[0])),
                 "source": user.source, "invited_by": user.invited_by}
 
     def _account_profile(self, account: Account) -> dict:
@@ -435,29 +434,33 @@ class ScenarioRun:
                 "industry": company and company.industry, "size_band": company and company.size_band,
                 "employees": company and company.employees, "country": account.country.name,
                 "country_code": account.country.code, "region": account.country.region, "owner": account.owner.id,
-                "created_at": iso(self._moment(account.created_at)), "users": account.users,
+                "created_at": iso_ms(self._ms(account.created_at)), "users": account.users,
                 "plan": account.plan or "free", "seats": account.seats, "arr": account.arr}
 
     def _user_truth(self, user: User) -> UserTruth:
-        account = user.account
+        account, start_ms = user.account, self._start_ms
         return UserTruth(
             user=user.id, account=account.id, segment=account.segment.name, icp=account.segment.icp,
-            role="owner" if user is account.owner else "teammate", signed_up_at=self._moment(user.entered[0]),
-            intent=user.intent, upgraded=account.upgraded_by == user.id,
-            account_upgraded_at=self._moment(account.upgraded_at), stage=user.stage,
-            stages={stage: self._moment(at) for stage, at in zip(ORDER, user.entered) if at >= 0},
-            events=user.events, sales_touches=list(user.touches or ()))
+            role="owner" if user is account.owner else "teammate", intent=user.intent,
+            upgraded=account.upgraded_by == user.id, stage=user.stage, events=user.events,
+            signed_up_ms=self._ms(user.entered[0]), account_upgraded_ms=self._ms(account.upgraded_at),
+            stages_ms={stage: start_ms + int(t * 1000) for stage, t in zip(ORDER, user.entered) if t >= 0},
+            sales_touches=list(user.touches or ()))
 
     def _account_truth(self, account: Account) -> AccountTruth:
         return AccountTruth(
             account=account.id, segment=account.segment.name, icp=account.segment.icp, owner=account.owner.id,
-            users=account.users, created_at=self._moment(account.created_at), intent=account.intent,
-            intent_now=self._account_intent(account), upgraded_at=self._moment(account.upgraded_at),
+            users=account.users, intent=account.intent, intent_now=self._account_intent(account),
             upgraded_by=account.upgraded_by, plan=account.plan, seats=account.seats, arr=account.arr,
-            churned_at=self._moment(account.churned_at))
+            created_ms=self._ms(account.created_at), upgraded_ms=self._ms(account.upgraded_at),
+            churned_ms=self._ms(account.churned_at))
 
-    def _moment(self, t: float | None) -> datetime | None:
-        return None if t is None else EPOCH + timedelta(milliseconds=self._start_ms + int(t * 1000))
+    def _ms(self, t: float | None) -> int | None:
+        """Run time (seconds since start) as epoch milliseconds, the resolution of every timestamp written."""
+        return None if t is None else self._start_ms + int(t * 1000)
+
+    def _moment(self, t: float) -> datetime:
+        return EPOCH + timedelta(milliseconds=self._ms(t))
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

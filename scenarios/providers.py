@@ -223,7 +223,8 @@ class CompanyProfileProvider(BaseProvider):
             company_name = company_name.removesuffix(f" {suffix}")
         draw = self.generator.random.random()
         tld = ".com" if draw < 0.6 else ".io" if draw < 0.75 else country.tld
-        return ascii_slug(company_name, "-") + tld
+        # Word by word: the words repeat (pooled family names, brand words), so their slugs come from the cache.
+        return "-".join(slug for slug in map(ascii_slug, company_name.split(), itertools.repeat("-")) if slug) + tld
 
 
 class PersonaProvider(BaseProvider):

@@ -31,9 +31,15 @@ def iso_ms(epoch_ms: int) -> str:
 
 
 def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return iso_ms((moment - EPOCH) // timedelta(milliseconds=1))
+    return None if moment is None else iso_ms((moment - EPOCH) // timedelta(milliseconds=1))
+
+
+def moment(epoch_ms: int | None) -> datetime | None:
+    return None if epoch_ms is None else EPOCH + timedelta(milliseconds=epoch_ms)
+
+
+def _iso(epoch_ms: int | None) -> str | None:
+    return None if epoch_ms is None else iso_ms(epoch_ms)
 
 
 @dataclass(frozen=True)
@@ -43,54 +49,81 @@ class SalesTouch:
     upgrade_multiplier: float
 
 
-@dataclass(frozen=True)
+# Times are kept as epoch milliseconds (a 100k-user truth is written out in seconds, not minutes) and read as
+# datetimes through the properties.
+@dataclass(slots=True)
 class UserTruth:
     user: str
     account: str
     segment: str
     icp: bool
     role: str  # "owner" signed up and decides on buying; "teammate" joined through an invitation
-    signed_up_at: datetime
     intent: float  # P(account upgrades), as it stood when this user signed up
     upgraded: bool  # this user bought the plan
-    account_upgraded_at: datetime | None
     stage: str  # where the user's journey is now (churned and inactive end it)
-    stages: dict[str, datetime]  # when the user first entered each stage
     events: int
+    signed_up_ms: int
+    account_upgraded_ms: int | None
+    stages_ms: dict[str, int]  # when the user first entered each stage
     sales_touches: list[SalesTouch] = field(default_factory=list)
+
+    @property
+    def signed_up_at(self) -> datetime:
+        return moment(self.signed_up_ms)
+
+    @property
+    def account_upgraded_at(self) -> datetime | None:
+        return moment(self.account_upgraded_ms)
+
+    @property
+    def stages(self) -> dict[str, datetime]:
+        return {stage: moment(ms) for stage, ms in self.stages_ms.items()}
 
     def as_json(self) -> dict:
         return {"user": self.user, "account": self.account, "segment": self.segment, "icp": self.icp,
-                "role": self.role, "signed_up_at": iso(self.signed_up_at), "intent": round(self.intent, 6),
-                "upgraded": self.upgraded, "account_upgraded_at": iso(self.account_upgraded_at), "stage": self.stage,
-                "stages": {stage: iso(at) for stage, at in self.stages.items()}, "events": self.events,
+                "role": self.role, "signed_up_at": iso_ms(self.signed_up_ms), "intent": round(self.intent, 6),
+                "upgraded": self.upgraded, "account_upgraded_at": _iso(self.account_upgraded_ms),
+                "stage": self.stage, "stages": {stage: iso_ms(ms) for stage, ms in self.stages_ms.items()},
+                "events": self.events,
                 "sales_touches": [{"at": iso(t.at), "response_minutes": round(t.response_minutes, 3),
                                    "upgrade_multiplier": t.upgrade_multiplier} for t in self.sales_touches]}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AccountTruth:
     account: str
     segment: str
     icp: bool
     owner: str
     users: int
-    created_at: datetime
     intent: float  # P(upgrade) at signup
     intent_now: float  # P(upgrade) now: 1 once upgraded, 0 once the owner's journey ended without it
-    upgraded_at: datetime | None
     upgraded_by: str | None
     plan: str | None
     seats: int
     arr: float
-    churned_at: datetime | None
+    created_ms: int
+    upgraded_ms: int | None
+    churned_ms: int | None
+
+    @property
+    def created_at(self) -> datetime:
+        return moment(self.created_ms)
+
+    @property
+    def upgraded_at(self) -> datetime | None:
+        return moment(self.upgraded_ms)
+
+    @property
+    def churned_at(self) -> datetime | None:
+        return moment(self.churned_ms)
 
     def as_json(self) -> dict:
         return {"account": self.account, "segment": self.segment, "icp": self.icp, "owner": self.owner,
-                "users": self.users, "created_at": iso(self.created_at), "intent": round(self.intent, 6),
-                "intent_now": round(self.intent_now, 6), "upgraded_at": iso(self.upgraded_at),
+                "users": self.users, "created_at": iso_ms(self.created_ms), "intent": round(self.intent, 6),
+                "intent_now": round(self.intent_now, 6), "upgraded_at": _iso(self.upgraded_ms),
                 "upgraded_by": self.upgraded_by, "plan": self.plan, "seats": self.seats, "arr": self.arr,
-                "churned_at": iso(self.churned_at)}
+                "churned_at": _iso(self.churned_ms)}
 
 
 @dataclass(frozen=True)
