@@ -366,7 +366,11 @@ class ScenarioRun:
             nexts = adjust_next(stage.next, self._factors(user, t))
             thresholds = list(itertools.accumulate(nexts[target] for target in stage.order))
         moved = bisect.bisect_right(thresholds, u)
-        return self._enter(user, stage.order[moved], t) if moved < len(stage.order) else []
+        if moved == len(stage.order):
+            return []
+        low = thresholds[moved - 1] if moved else 0.0
+        # Where u fell inside its band is a fresh uniform: it picks the milestone's details without a reseed.
+        return self._enter(user, stage.order[moved], t, spare=(u - low) / (thresholds[moved] - low))
 
     def _factors(self, user: User, t: float) -> dict[str, float]:
         factors: dict[str, float] = {}
@@ -379,18 +383,19 @@ class ScenarioRun:
             factors["customer"] = factors.get("customer", 1.0) * user.account.multiplier
         return factors
 
-    def _enter(self, user: User, stage: str, t: float, *, silently: bool = False) -> list[Pending]:
+    def _enter(self, user: User, stage: str, t: float, *, spare: float = 0.0, silently: bool = False,
+               ) -> list[Pending]:
+        """Move the user to `stage`; returns its milestone events, their details drawn with `spare` (uniform)."""
         user.stage = stage
         if user.entered[ORDER[stage]] < 0:
             user.entered[ORDER[stage]] = t
         if stage == "inactive" or silently:
             return []
         account = user.account
-        rng = self._stream(account.number, user.member, 2 * user.session)
         if stage == "collaborating":
-            return self._invite(user, t, rng)
+            return self._invite(user, t, self._stream(account.number, user.member, 2 * user.session))
         if stage == "customer":
-            plan = account.segment.plans.pick(rng)
+            plan = account.segment.plans.at(spare)
             account.plan, account.seats = plan, max(account.users, self.scenario.plans[plan].min_seats)
             account.arr = self.scenario.plans[plan].arr(account.seats)
             account.upgraded_at, account.upgraded_by = t, user.id
@@ -401,7 +406,7 @@ class ScenarioRun:
                 account.churned_at = t
             return [(t, "churned", ({"plan": account.plan or "free", "lost_arr": account.arr}, None))]
         variants = self._milestone_properties[stage]
-        return [(t, MILESTONES[stage], variants[int(rng.random() * len(variants))])]
+        return [(t, MILESTONES[stage], variants[int(spare * len(variants))])]
 
     def _apply_touch(self, user: User) -> None:
         response = (self._t - user.last_event_at) / 60

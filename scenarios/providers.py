@@ -159,7 +159,11 @@ class Weights(Generic[K]):
         self._total = self._cumulative[-1]
 
     def pick(self, rng: random.Random) -> K:
-        return self.keys[bisect.bisect_right(self._cumulative, rng.random() * self._total)]
+        return self.at(rng.random())
+
+    def at(self, uniform: float) -> K:
+        """The choice a uniform draw in [0, 1) makes."""
+        return self.keys[bisect.bisect_right(self._cumulative, uniform * self._total)]
 
 
 def _one(rng: random.Random, options: tuple | list):
