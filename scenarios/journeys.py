@@ -13,68 +13,24 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from array import array
 import itertools
 import math
 import random
+from array import array
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from scenarios.events import Event, Properties, milestone_properties, session_properties
-from scenarios.funnel import adjust_next, funnel
-from scenarios.model import ABSORBING, MILESTONES, ORDER, STAGES, Chain, Scenario
+from scenarios.funnel import adjust_next
+from scenarios.model import ABSORBING, MILESTONES, ORDER, Scenario
 from scenarios.providers import Company, Country, Identities, Person, Weights
-from scenarios.timing import DAY, Seasonality, arrival_time, geometric, lognormal_multiplier
+from scenarios.segments import Journey, Segment
+from scenarios.timing import DAY, Seasonality, arrival_time, geometric, lognormal_multiplier, poisson
 from scenarios.truth import EPOCH, AccountTruth, GroundTruth, SalesTouch, UserTruth, iso_ms
 
 _NEVER = array("d", [-1.0] * len(ORDER))  # when a user entered each stage; -1: not (yet)
 _INF = math.inf
 Pending = tuple[float, str, Properties]  # an event drawn but not yet due: (time, name, properties)
-
-
-class _Stage:
-    """One stage of a chain, compiled for the hot loop."""
-
-    def __init__(self, scenario: Scenario, chain: Chain, stage: str) -> None:
-        spec = chain.stages[stage]
-        self.next = spec.next
-        # Staying is the band after every target and buying the band just before it, so a touch that makes
-        # buying likelier turns some "stay" draws into "buy" and leaves every other outcome as it was.
-        self.order = sorted(spec.next, key=lambda s: (s == "customer", (STAGES + ABSORBING).index(s)))
-        self.thresholds = list(itertools.accumulate(spec.next[target] for target in self.order))
-        self.sessions_per_day = spec.sessions_per_day
-        self.events_per_session = spec.events_per_session
-        mix = scenario.event_mix(chain, stage)
-        self.event_names = tuple(mix)
-        self.event_cum = list(itertools.accumulate(mix.values()))
-
-
-class _Journey:
-    """A segment (or the teammates) compiled: stages, weighted identity choices, upgrade probabilities."""
-
-    def __init__(self, scenario: Scenario, name: str, chain: Chain) -> None:
-        self.name, self.chain = name, chain
-        self.stages = {stage: _Stage(scenario, chain, stage) for stage in chain.stages}
-        self.personas = Weights(chain.personas)
-        self.icp = getattr(chain, "icp", False)
-        self._upgrade: dict[tuple[str, float], float] = {}
-
-    def upgrade_probability(self, stage: str, multiplier: float) -> float:
-        """P(eventually buying) from `stage` with the upgrade transitions scaled by `multiplier`."""
-        key = (stage, multiplier)
-        if key not in self._upgrade:
-            self._upgrade[key] = 1.0 if stage == "customer" else funnel(
-                self.chain, start=stage, factors={"customer": multiplier}).reach["customer"]
-        return self._upgrade[key]
-
-
-class _Segment(_Journey):
-    def __init__(self, scenario: Scenario, name: str) -> None:
-        super().__init__(scenario, name, scenario.segments[name])
-        segment = scenario.segments[name]
-        self.regions, self.email = Weights(segment.regions), Weights(segment.email)
-        self.sizes = Weights(segment.company.size_bands) if segment.company else None
-        self.plans = Weights(segment.plans) if segment.plans else None
 
 
 # Slotted and lean: a 100k-user run keeps every user and account for the ground truth.
@@ -85,9 +41,9 @@ class Account:
 
 
 class User:
-    __slots__ = ("id", "member", "order", "account", "account_id", "journey", "person", "email", "source", "invited_by",
-                 "frequency", "intensity", "stage", "entered", "pending", "cursor", "session", "decision",
-                 "events", "last_event_at", "intent", "touches")
+    __slots__ = ("id", "member", "order", "account", "account_id", "journey", "person", "email", "source",
+                 "invited_by", "frequency", "intensity", "stage", "entered", "pending", "cursor", "session",
+                 "decision", "events", "last_event_at", "intent", "touches")
 
 
 class ScenarioRun:
@@ -116,8 +72,8 @@ class ScenarioRun:
         self._min_gap, self._event_gap = sessions.min_gap_minutes * 60, sessions.event_gap_seconds
         self._session_properties = session_properties(scenario.plans)
         self._milestone_properties = milestone_properties(scenario.plans)
-        self._segments = Weights({_Segment(scenario, name): s.weight for name, s in scenario.segments.items()})
-        self._teammate = _Journey(scenario, "teammate", scenario.teammate)
+        self._segments = Weights({Segment(scenario, name): s.weight for name, s in scenario.segments.items()})
+        self._teammate = Journey(scenario, "teammate", scenario.teammate)
         self._t = 0.0
         self._heap: list[tuple[float, int, User]] = []  # (when next due, User.order, user)
         self._touches: list[tuple[float, int, User]] = []
@@ -134,7 +90,8 @@ class ScenarioRun:
         return self._moment(self._t)
 
     def advance(self, until: datetime) -> Iterator[Event]:
-        """Events with timestamps in [now, until), in time order. Lazy: the caller may intervene between events."""
+        """Events with timestamps in [now, until), in time order. Lazy: the caller may intervene between events
+        (one `advance` at a time; stopping early leaves the run at the last event taken)."""
         limit = (until - self.start).total_seconds()
         if limit < self._t:
             raise ValueError(f"the run is at {self.now.isoformat()}; it cannot go back to {until.isoformat()}")
@@ -230,7 +187,7 @@ class ScenarioRun:
         self._rng.seed(((self.seed << 40 | account) << 10 | member) << 22 | purpose)
         return self._rng
 
-    def _draw_arrivals(self, count: int) -> list[tuple[float, _Segment, Country, float]]:
+    def _draw_arrivals(self, count: int) -> list[tuple[float, Segment, Country, float]]:
         rng = self._stream(0, 0, 0)
         season = Seasonality(self.scenario.arrivals.diurnal, self.scenario.arrivals.weekly, self._start_ms / 1000)
         arrivals = []
@@ -242,7 +199,7 @@ class ScenarioRun:
         arrivals.sort(key=lambda arrival: arrival[0])
         return arrivals
 
-    def _sign_up_owner(self, t: float, segment: _Segment, country: Country, utc_offset: float) -> None:
+    def _sign_up_owner(self, t: float, segment: Segment, country: Country, utc_offset: float) -> None:
         account = Account()
         account.number = len(self._accounts) + 1
         rng = self._stream(account.number, 1, 0)
@@ -274,7 +231,8 @@ class ScenarioRun:
         user.source, user.invited_by = source, invited_by
         sigma = self.scenario.sessions.heterogeneity
         user.frequency, user.intensity = lognormal_multiplier(rng, sigma), lognormal_multiplier(rng, sigma)
-        user.stage, user.entered, user.session, user.events, user.last_event_at = "signed_up", array("d", _NEVER), 0, 0, t
+        user.stage, user.entered, user.session, user.events = "signed_up", array("d", _NEVER), 0, 0
+        user.last_event_at = t
         user.intent, user.touches = account.intent, None  # a teammate's intent is the account's when they join
         heapq.heappush(self._heap, (self._schedule_session(user, t, first=rng), user.order, user))
         return user
@@ -283,7 +241,7 @@ class ScenarioRun:
         """Invitations sent on starting to collaborate; the accepted ones sign up later as teammates."""
         account, team = owner.account, owner.journey.chain.team
         employees = account.company.employees if account.company else 50
-        count = min(1 + _poisson(rng, team.invites - 1), max(1, employees - 1), 20)
+        count = min(1 + poisson(rng, team.invites - 1), max(1, employees - 1), 20)
         # The inviter's stream decides everything before the invitees' own streams are touched.
         invitations = []
         for _ in range(count):
@@ -292,12 +250,12 @@ class ScenarioRun:
             invitations.append((t, accepted, t + rng.expovariate(1 / (team.join_delay_hours * 3600))))
         items: list[Pending] = []
         for sent_at, accepted, joins_at in invitations:
-            member, account.next_member = account.next_member, account.next_member + 1
-            rng = self._stream(account.number, member, 0)
-            person = self._identities.person(rng, account.country, self._teammate.personas.pick(rng),
+            member, account.next_member = account.next_member, account.next_member + 1  # at most 21: 10 bits
+            invitee = self._stream(account.number, member, 0)
+            person = self._identities.person(invitee, account.country, self._teammate.personas.pick(invitee),
                                              account.email_kind, account.company.domain if account.company else None)
             if accepted:
-                self._new_user(account, member, person, rng, joins_at, source="invited", invited_by=owner.id)
+                self._new_user(account, member, person, invitee, joins_at, source="invited", invited_by=owner.id)
             items.append((sent_at, "teammate_invited", ({"invitee_email": person.email}, None)))
         return items
 
@@ -466,12 +424,3 @@ class ScenarioRun:
 
     def _moment(self, t: float) -> datetime:
         return EPOCH + timedelta(milliseconds=self._ms(t))
-
-
-def _poisson(rng: random.Random, mean: float) -> int:
-    """Knuth's method; means here are a few invitations at most."""
-    limit, k, product = math.exp(-mean), 0, rng.random()
-    while product > limit:
-        k += 1
-        product *= rng.random()
-    return k

@@ -58,3 +58,12 @@ def geometric(rng: random.Random, mean: float) -> int:
     if mean <= 0:
         return 0
     return int(math.log(1.0 - rng.random()) / math.log(mean / (1.0 + mean)))
+
+
+def poisson(rng: random.Random, mean: float) -> int:
+    """Knuth's method: fine for the small means here (a few invitations)."""
+    limit, k, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k

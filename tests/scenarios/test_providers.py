@@ -7,8 +7,16 @@ import random
 import pytest
 from faker import Faker
 
-from scenarios.providers import (COMPETITOR_DOMAINS, COUNTRIES, PROVIDERS, SIZE_BANDS, STUDENT_DOMAINS,
-                                 WEBMAIL_DOMAINS, Identities, Weights)
+from scenarios.providers import (
+    COMPETITOR_DOMAINS,
+    COUNTRIES,
+    PROVIDERS,
+    SIZE_BANDS,
+    STUDENT_DOMAINS,
+    WEBMAIL_DOMAINS,
+    Identities,
+    Weights,
+)
 
 
 def faker(seed: int) -> Faker:

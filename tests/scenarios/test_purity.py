@@ -9,7 +9,7 @@ import pytest
 
 import scenarios
 
-PURE = ("providers", "journeys", "events", "timing", "funnel", "truth")
+PURE = ("providers", "journeys", "segments", "events", "timing", "funnel", "truth")
 FORBIDDEN_IMPORTS = {"os", "io", "time", "pathlib", "socket", "subprocess", "shutil", "sys"}
 FORBIDDEN_CALLS = {"open", "now", "utcnow", "today", "time", "time_ns", "print", "input"}
 
