@@ -3,6 +3,7 @@ realistic timing, teammates, billing events, interventions and shocks."""
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
 from collections import Counter
@@ -86,6 +87,17 @@ def test_a_run_reads_no_wall_clock(plg, monkeypatch):
         if hasattr(__import__(module, fromlist=["x"]), "datetime"):
             monkeypatch.setattr(f"{module}.datetime", TrappedDatetime)
     assert lines(ScenarioRun(plg, users=100, days=3, seed=5, start=START)) == expected
+
+
+def test_an_event_is_the_same_as_a_dict_as_json_and_owns_its_properties(month):
+    run, events = month
+    for event in events[:200]:
+        assert json.loads(event.to_json()) == event.as_dict()
+        assert datetime.fromisoformat(event.as_dict()["timestamp"]) == event.timestamp
+        assert run.user(event.user)["email"] == event.email
+    first, second = [e for e in events if e.event == "logged_in"][:2]
+    first.properties["tampered"] = True
+    assert "tampered" not in second.properties
 
 
 def test_a_naive_start_is_refused(plg):
