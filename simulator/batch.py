@@ -43,10 +43,12 @@ class BatchResult:
     results: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     success_status: int = 200
+    # False where HubSpot documents no 207 and reports errors inside its success answer (batch/associate/default)
+    multi_status: bool = True
 
     @property
     def status_code(self) -> int:
-        return 207 if self.errors else self.success_status
+        return 207 if self.errors and self.multi_status else self.success_status
 
     def dump(self) -> dict[str, Any]:
         body: dict[str, Any] = {

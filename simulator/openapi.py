@@ -399,7 +399,7 @@ def crm_associations(ops: Operations) -> None:
     ops.add("POST", f"{types}/batch/create", "batch_create_associations", tag="associations", body="BatchLabelled",
             responses={201: "LabelsBatch", 207: "LabelsBatch"})
     ops.add("POST", f"{types}/batch/associate/default", "batch_create_default_associations", tag="associations",
-            body="BatchDefault", responses={200: "DefaultAssociationBatch", 207: "DefaultAssociationBatch"})
+            body="BatchDefault", responses={200: "DefaultAssociationBatch"})
     ops.add("POST", f"{types}/batch/read", "batch_read_associations", tag="associations",
             body="BatchReadAssociations", responses={200: "AssociationReadBatch", 207: "AssociationReadBatch"})
     ops.add("POST", f"{types}/batch/archive", "batch_archive_associations", tag="associations",

@@ -183,6 +183,7 @@ class AssociationStore:
             return BatchResult(started, self._now(), results, errors, success_status=201)
 
     def batch_default(self, from_type: ObjectType, to_type: ObjectType, inputs: Sequence[DefaultPair]) -> BatchResult:
+        """The good inputs are linked; the bad ones are reported in a 200, as HubSpot's spec answers (no 207)."""
         check_batch_size(inputs, BATCH_WRITE_LIMIT)
         with self._lock:
             started, planned, errors = self._now(), [], []
@@ -195,7 +196,7 @@ class AssociationStore:
             for item, kind in planned:
                 self.add(from_type.name, item.from_.id, to_type.name, item.to.id, [])
                 results.extend(self._default_results(kind, item.from_.id, item.to.id))
-            return BatchResult(started, self._now(), results, errors)
+            return BatchResult(started, self._now(), results, errors, multi_status=False)
 
     def batch_archive(self, from_type: ObjectType, to_type: ObjectType, inputs: Sequence[ArchivePairs]) -> None:
         """Every link between each pair goes; pairs without links are fine (HubSpot answers 204)."""

@@ -10,8 +10,10 @@ from hubspot import HubSpot
 from hubspot.crm.associations.v4 import AssociationSpec as V4AssociationSpec
 from hubspot.crm.associations.v4 import (
     BatchInputPublicAssociationMultiPost,
+    BatchInputPublicDefaultAssociationMultiPost,
     BatchInputPublicFetchAssociationsBatchRequest,
     PublicAssociationMultiPost,
+    PublicDefaultAssociationMultiPost,
     PublicFetchAssociationsBatchRequest,
     PublicObjectId,
 )
@@ -101,6 +103,18 @@ def test_associations_v4_batches(sdk):
     )
     assert [(r._from.id, [t.to_object_id for t in r.to]) for r in read.results] == [(ann, [deal])]
     assert read.errors[0].sub_category == "crm.associations.NO_ASSOCIATIONS_FOUND"
+
+
+def test_batch_associate_default_hands_the_sdk_its_errors(sdk):
+    ann = contact(sdk, "ann@acme.io")
+    acme = sdk.crm.companies.basic_api.create(SimplePublicObjectInputForCreate(properties={"name": "Acme"})).id
+    pairs = [PublicDefaultAssociationMultiPost(_from=PublicObjectId(id=ann), to=PublicObjectId(id=to))
+             for to in (acme, "424242")]  # fmt: skip
+    answer = sdk.crm.associations.v4.batch_api.create_default(
+        "contacts", "companies", BatchInputPublicDefaultAssociationMultiPost(inputs=pairs)
+    )  # the SDK knows only a 200 here: a 207 would come back as None
+    assert [r.association_spec.association_type_id for r in answer.results] == [279, 280]
+    assert answer.errors[0].context["INVALID_OBJECT_IDS"] == ["COMPANY=424242 is not valid"]
 
 
 def test_owners_page_and_read_by_user_id(sdk):

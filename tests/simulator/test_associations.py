@@ -181,6 +181,18 @@ def test_batch_associate_default_and_batch_archive(api, ann, acme):
     assert linked(api, "contacts", ann, "deals") == []
 
 
+def test_batch_associate_default_reports_bad_inputs_inside_a_200(api, ann, acme):
+    response = api.post(f"{V4}/associations/contacts/companies/batch/associate/default", json={"inputs": [
+        {"from": {"id": ann}, "to": {"id": acme}},
+        {"from": {"id": ann}, "to": {"id": "424242"}},
+    ]})  # fmt: skip
+    assert response.status_code == 200  # HubSpot's spec gives this endpoint no 207; the SDK would read nothing
+    body = response.json()
+    assert [r["associationSpec"]["associationTypeId"] for r in body["results"]] == [279, 280]
+    assert body["numErrors"] == 1
+    assert body["errors"][0]["context"]["INVALID_OBJECT_IDS"] == ["COMPANY=424242 is not valid"]
+
+
 def test_archiving_a_label_keeps_the_association(api, ann, acme):
     api.put(f"{V4}/objects/contacts/{ann}/associations/companies/{acme}", json=[spec(1)])
     response = api.post(f"{V4}/associations/contacts/companies/batch/labels/archive",
