@@ -29,6 +29,11 @@ FieldType = Literal[
     "booleancheckbox", "calculation_equation", "checkbox", "date", "file", "html", "number", "phonenumber", "radio",
     "select", "text", "textarea",
 ]  # fmt: skip
+NumberDisplayHint = Literal["currency", "duration", "formatted", "percentage", "probability", "unformatted"]
+TextDisplayHint = Literal[
+    "domain_name", "email", "ip_address", "multi_line", "phone_number", "physical_address", "postal_code",
+    "unformatted_single_line",
+]  # fmt: skip
 # Valid type/fieldType pairs, from HubSpot's properties guide.
 FIELD_TYPES = {
     "bool": {"booleancheckbox", "calculation_equation"},
@@ -77,8 +82,8 @@ class PropertyDefinition(WireModel):
     form_field: bool = False
     data_sensitivity: str = "non_sensitive"
     referenced_object_type: str | None = None
-    number_display_hint: str | None = None
-    text_display_hint: str | None = None
+    number_display_hint: NumberDisplayHint | None = None
+    text_display_hint: TextDisplayHint | None = None
     show_currency_symbol: bool | None = None
     calculation_formula: str | None = None
     currency_property_name: str | None = None
@@ -118,8 +123,8 @@ class PropertyCreate(WireModel):
     external_options: bool = False
     referenced_object_type: str | None = None
     data_sensitivity: Literal["highly_sensitive", "non_sensitive", "sensitive"] = "non_sensitive"
-    number_display_hint: str | None = None
-    text_display_hint: str | None = None
+    number_display_hint: NumberDisplayHint | None = None
+    text_display_hint: TextDisplayHint | None = None
     show_currency_symbol: bool | None = None
     calculation_formula: str | None = None
     currency_property_name: str | None = None
@@ -135,8 +140,8 @@ class PropertyUpdate(WireModel):
     display_order: int | None = None
     hidden: bool | None = None
     form_field: bool | None = None
-    number_display_hint: str | None = None
-    text_display_hint: str | None = None
+    number_display_hint: NumberDisplayHint | None = None
+    text_display_hint: TextDisplayHint | None = None
     show_currency_symbol: bool | None = None
     calculation_formula: str | None = None
     currency_property_name: str | None = None
@@ -151,6 +156,11 @@ class PropertyGroupCreate(WireModel):
 class PropertyGroupUpdate(WireModel):
     label: str | None = None
     display_order: int | None = None
+
+
+def _changes(request: WireModel) -> dict[str, Any]:
+    """The fields a PATCH sets; `null` leaves a field as it is (it cannot clear a label or a type)."""
+    return {f: getattr(request, f) for f in request.model_fields_set if getattr(request, f) is not None}
 
 
 class PropertyStore:
@@ -251,7 +261,7 @@ class PropertyStore:
     def update(self, name: str, request: PropertyUpdate) -> PropertyDefinition:
         with self._lock:
             current = self.get(name)
-            changes = {field: getattr(request, field) for field in request.model_fields_set}
+            changes = _changes(request)
             if current.modification_metadata.read_only_definition and set(changes) - _EDITABLE_WHEN_DEFINED:
                 raise ValidationError(
                     f"Property {name} is HubSpot-defined: only its label, description, order and options can change"
@@ -349,7 +359,7 @@ class PropertyStore:
 
     def update_group(self, name: str, request: PropertyGroupUpdate) -> PropertyGroup:
         with self._lock:
-            changes = {field: getattr(request, field) for field in request.model_fields_set}
+            changes = _changes(request)
             updated = self.group(name).model_copy(update=changes)
             self._groups[name] = updated
             return updated

@@ -69,6 +69,23 @@ def test_update_changes_a_custom_property(api):
     assert api.get(f"{BASE}/pql_score").json()["label"] == "Product-qualified score"
 
 
+def test_a_display_hint_must_be_one_of_hubspots(api):
+    response = api.post(BASE, json={**PQL, "type": "string", "fieldType": "text", "textDisplayHint": "shouty"})
+    assert response.status_code == 400
+    assert [(e["in"], e["code"]) for e in response.json()["errors"]] == [("textDisplayHint", "INVALID_TYPE")]
+    hinted = api.post(BASE, json={**PQL, "numberDisplayHint": "percentage"})
+    assert hinted.json()["numberDisplayHint"] == "percentage"
+
+
+@pytest.mark.parametrize("field", ["label", "type", "fieldType", "groupName", "options", "hidden", "displayOrder"])
+def test_null_in_an_update_leaves_the_field_as_it_was(api, field):
+    created = api.post(BASE, json=PQL).json()
+    response = api.patch(f"{BASE}/pql_score", json={field: None, "description": "Fit and usage"})
+    assert response.status_code == 200
+    assert response.json()["description"] == "Fit and usage"
+    assert response.json()[field] == created[field]
+
+
 def test_a_hubspot_defined_property_keeps_its_type(api):
     response = api.patch(f"{BASE}/email", json={"type": "number", "fieldType": "number"})
     assert response.status_code == 400
@@ -116,6 +133,13 @@ def test_property_groups_crud(api):
     api.delete(f"{BASE}/pql_score")
     assert api.delete(f"{BASE}/groups/plg").status_code == 204
     assert api.get(f"{BASE}/groups/plg").status_code == 404
+
+
+def test_null_in_a_group_update_leaves_its_label(api):
+    response = api.patch(f"{BASE}/groups/contactinformation", json={"label": None, "displayOrder": 7})
+    assert response.status_code == 200
+    assert response.json() == {"name": "contactinformation", "label": "Contact information", "displayOrder": 7,
+                               "archived": False}  # fmt: skip
 
 
 def test_an_unknown_object_type_is_named_in_the_error(api):
