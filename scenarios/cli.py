@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from scenarios.load_cli import add_load_command
 from scenarios.scenario_cli import add_scenario_command
 
 
@@ -15,6 +16,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_serve_command(commands)
     add_scenario_command(commands)
     add_demo_command(commands)
+    add_load_command(commands)
     args = parser.parse_args(argv)
     return args.run(args) or 0
 

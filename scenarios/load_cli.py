@@ -1,0 +1,233 @@
+"""`hubsim load [--users N] [--duration 20s] [--tier T] [--host URL]`: Locust at HubSpot's rate limits.
+
+Starts a fresh `hubsim serve` (or uses the hubsim at --host), sets the portal's tier, runs load/locustfile.py headless
+in its own process for the duration, then checks the simulator's own account of the run (/_sim/usage, the journal):
+no 10-second window above the tier's allowance, and no 5xx. Locust runs from a checkout: load/ is not installed with
+the package. Imports beyond argparse happen in the command, so `hubsim serve` does not pay for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+LOCUSTFILE = Path(__file__).resolve().parents[1] / "load" / "locustfile.py"
+TIERS = ("free", "starter", "professional", "enterprise", "api-add-on")  # simulator.ratelimit.TIERS
+DEFAULT_TIER = "professional"
+TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"  # the locustfile's token, and the portal --host is loaded through
+NO_FIGURES = {"requests": 0, "requestsPerSecond": 0.0, "throttled": 0, "failures": 0}  # Locust died early
+SERVE_START_SECONDS = 30.0
+LOCUST_GRACE_SECONDS = 120.0  # Locust's own start and stop, on top of the run time
+_TIMESPAN = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s?)?$")
+
+
+class LoadError(Exception):
+    """The run could not start: a missing piece, or no simulator to load."""
+
+
+def add_load_command(commands: argparse._SubParsersAction) -> None:
+    load = commands.add_parser("load", help="Locust at HubSpot's API rate limits, checked by the simulator")
+    load.add_argument("--users", type=_positive, default=4, help="simulated sync workers (default 4)")
+    load.add_argument("--duration", type=timespan, default=20, metavar="TIME",
+                      help="how long Locust runs: 20s, 2m, 1m30s (default 20s)")
+    load.add_argument("--tier", choices=TIERS,
+                      help=f"the portal's tier, which sets its 10-second allowance (default {DEFAULT_TIER} on a "
+                           "fresh simulator; unchanged with --host)")
+    load.add_argument("--host", metavar="URL",
+                      help=f"a running hubsim to load instead of a fresh one (token from ${TOKEN_ENV}, else a new "
+                           "portal)")
+    load.add_argument("--report", type=Path, metavar="FILE", help="also write the figures as JSON")
+    load.set_defaults(run=run_load)
+
+
+def run_load(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    console = Console()
+    try:
+        with ExitStack() as stack:
+            figures = _load(args, console, stack)
+    except LoadError as error:
+        print(f"hubsim load: {error}", file=sys.stderr)
+        return 2
+    problems = judge(figures)
+    console.print(summary_table(figures))
+    console.print(locust_line(figures), highlight=False)
+    for problem in problems:
+        console.print(f"[red]FAIL[/red] {problem}", highlight=False)
+    if not problems:
+        console.print(f"[green]OK[/green] no 10-second window above the allowance of {figures['limit']}; "
+                      "no 5xx from the simulator", highlight=False)
+    if args.report:
+        args.report.write_text(json.dumps({**figures, "problems": problems, "ok": not problems}, indent=2) + "\n")
+    return 1 if problems else 0
+
+
+def _load(args: argparse.Namespace, console, stack: ExitStack) -> dict[str, Any]:
+    import httpx
+
+    from simulator.testing import SimPortal
+
+    if not LOCUSTFILE.is_file():
+        raise LoadError(f"{LOCUSTFILE} not found: hubsim load runs Locust from a checkout of hubsim "
+                        "(load/ is not installed with the package)")
+    if not _has_locust():
+        raise LoadError("Locust is not installed: pip install -e '.[load]' (make load does)")
+    tier = args.tier
+    if args.host:
+        base_url, token = args.host.rstrip("/"), os.environ.get(TOKEN_ENV) or _fresh_token()
+    else:
+        base_url, token, tier = stack.enter_context(served_hubsim()), _fresh_token(), tier or DEFAULT_TIER
+    portal = SimPortal(base_url, token)
+    stack.callback(portal.close)
+    try:
+        settings = portal.settings(tier=tier) if tier else portal.settings()
+        limit = portal.usage()["policies"]["tenSecondly"]["limit"]
+    except httpx.HTTPStatusError as error:
+        raise LoadError(f"{base_url} refused the control API: {error.response.status_code} "
+                        f"{error.response.text[:200]}") from None
+    except (httpx.HTTPError, ValueError, KeyError) as error:
+        raise LoadError(f"no hubsim answering at {base_url}/_sim ({error})") from None
+    console.print(f"[bold]hubsim load[/bold]: {args.users} users for {args.duration} s, {settings['tier']} tier "
+                  f"({limit} calls per 10 s) at {base_url}", highlight=False)
+    workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hubsim-load-")))
+    figures_file = workdir / "figures.json"
+    locust_code = run_locust(base_url, token, limit, args.users, args.duration, figures_file)
+    usage = portal.usage()["policies"]
+    return {
+        "users": args.users,
+        "seconds": args.duration,
+        "tier": settings["tier"],
+        "limit": limit,
+        **(json.loads(figures_file.read_text()) if figures_file.is_file() else NO_FIGURES),
+        "locustExitCode": locust_code,
+        "serverErrors": portal.journal.count(status="5xx"),
+        "policies": {key: _policy(usage[key]) for key in ("tenSecondly", "search")},
+    }
+
+
+def run_locust(base_url: str, token: str, limit: int, users: int, seconds: int, figures_file: Path) -> int:
+    """Locust in its own process (it monkey-patches the interpreter with gevent). Its summary and its warnings go
+    to our standard output; its totals to `figures_file`."""
+    command = [
+        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+        "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
+        "--host", base_url, "--ten-secondly-limit", str(limit), "--figures-file", str(figures_file),
+        "--only-summary", "--loglevel", "WARNING",
+    ]
+    sys.stdout.flush()
+    try:
+        return subprocess.run(command, env={**os.environ, TOKEN_ENV: token}, cwd=LOCUSTFILE.parents[1],
+                              stderr=subprocess.STDOUT, timeout=seconds + LOCUST_GRACE_SECONDS).returncode
+    except subprocess.TimeoutExpired:
+        raise LoadError(f"Locust did not stop within {LOCUST_GRACE_SECONDS:g} s of its run time") from None
+
+
+def judge(figures: dict[str, Any]) -> list[str]:
+    """What makes the run a failure: the limiter let too much through, the simulator broke, or Locust failed it."""
+    problems = []
+    ten = figures["policies"]["tenSecondly"]
+    if ten["peak"] > ten["limit"] or ten["busiestWindow"] > ten["limit"]:
+        problems.append(f"a 10-second window accepted {max(ten['peak'], ten['busiestWindow'])} calls, above the "
+                        f"allowance of {ten['limit']}")
+    if figures["serverErrors"]:
+        problems.append(f"the simulator answered {figures['serverErrors']} calls with a 5xx")
+    if not ten["accepted"]:
+        problems.append("the simulator accepted no call")
+    if figures["locustExitCode"]:
+        problems.append(f"Locust failed the run (exit code {figures['locustExitCode']}): "
+                        f"{figures['failures']} failed calls, {figures['throttled']} throttled")
+    return problems
+
+
+def summary_table(figures: dict[str, Any]):
+    from rich.table import Table
+
+    table = Table(title="What the simulator counted", title_justify="left")
+    for column in ("policy", "limit", "accepted", "throttled", "busiest window"):
+        table.add_column(column, justify="left" if column == "policy" else "right")
+    for key, label in (("tenSecondly", "ten-secondly"), ("search", "search (secondly)")):
+        policy = figures["policies"][key]
+        table.add_row(label, f"{policy['limit']} / {policy['intervalMilliseconds'] // 1000} s", str(policy["accepted"]),
+                      str(policy["rejected"]), str(policy["peak"]))
+    return table
+
+
+def locust_line(figures: dict[str, Any]) -> str:
+    requests = figures["requests"]
+    share = figures["throttled"] / requests if requests else 0.0
+    return (f"Locust: {requests} calls, {figures['requestsPerSecond']:g}/s, {figures['throttled']} throttled "
+            f"({share:.1%}), {figures['failures']} failed; simulator: {figures['serverErrors']} 5xx answers")
+
+
+def _policy(usage: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "limit": usage["limit"],
+        "intervalMilliseconds": usage["intervalMilliseconds"],
+        "accepted": usage["accepted"],
+        "rejected": usage["rejected"],
+        "peak": usage["peak"],  # the most accepted inside any one sliding window
+        "busiestWindow": max((w["accepted"] for w in usage["windows"]), default=0),  # aligned windows
+    }
+
+
+@contextmanager
+def served_hubsim() -> Iterator[str]:
+    """`hubsim serve` on a free loopback port in its own process; yields its base URL, stops it on leaving."""
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen([sys.executable, "-m", "scenarios.cli", "serve", "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        ready, _, _ = select.select([process.stdout], [], [], SERVE_START_SECONDS)
+        found = re.search(r"http://[\d.]+:\d+", process.stdout.readline() if ready else "")
+        if not found:
+            log.seek(0)
+            raise LoadError(f"hubsim serve did not start: {log.read()[-2000:] or 'no output'}")
+        yield found.group(0)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        log.close()
+
+
+def _has_locust() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("locust") is not None
+
+
+def _fresh_token() -> str:
+    return f"pat-load-{uuid.uuid4().hex[:12]}"  # an open hubsim gives a new token its own, empty portal
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def timespan(text: str) -> int:
+    """Seconds in a Locust-style time span: 90, 90s, 2m, 1m30s, 1h."""
+    match = _TIMESPAN.match(text.strip())
+    seconds = (int(match["h"] or 0) * 3600 + int(match["m"] or 0) * 60 + int(match["s"] or 0)) if match else 0
+    if seconds < 1:
+        raise argparse.ArgumentTypeError(f"expected a time span such as 20s, 2m or 1m30s, got {text!r}")
+    return seconds
