@@ -26,6 +26,7 @@ from hubspot.crm.deals import ApiException as DealsApiException
 from hubspot.crm.deals import SimplePublicObjectInput as DealUpdate
 from hubspot.crm.deals import SimplePublicObjectInputForCreate as DealCreate
 from hubspot.crm.objects.tasks import SimplePublicObjectInputForCreate as TaskCreate
+from hubspot.crm.pipelines import PipelineStageInput, PipelineStagePatchInput
 
 
 @pytest.fixture
@@ -60,6 +61,17 @@ def test_deals_move_through_the_default_pipeline(sdk):
     assert won.properties["hs_is_closed_won"] == "true"
     stage = sdk.crm.pipelines.pipeline_stages_api.get_by_id("deals", "default", "closedwon")
     assert stage.metadata == {"probability": "1.0", "isClosed": "true"}
+
+
+def test_a_new_stage_is_created_renamed_and_archived(sdk):
+    stages = sdk.crm.pipelines.pipeline_stages_api
+    trial = stages.create("deals", "default", PipelineStageInput(label="Trial", display_order=7,
+                                                                  metadata={"probability": "0.1"}))  # fmt: skip
+    assert (trial.label, trial.metadata) == ("Trial", {"probability": "0.1", "isClosed": "false"})
+    renamed = stages.update("deals", "default", trial.id, PipelineStagePatchInput(label="Free trial"))
+    assert (renamed.id, renamed.label) == (trial.id, "Free trial")
+    stages.archive("deals", "default", trial.id)
+    assert trial.id not in [s.id for s in stages.get_all("deals", "default").results]
 
 
 def test_an_invalid_deal_stage_raises_the_sdks_api_exception(sdk):
@@ -123,6 +135,12 @@ def test_owners_page_and_read_by_user_id(sdk):
     assert owners.paging.next.after
     by_user = sdk.crm.owners.owners_api.get_by_id(owners.results[1].user_id, id_property="userId")
     assert by_user.email == owners.results[1].email
+
+
+def test_owners_filtered_by_email(sdk):
+    [marcus] = sdk.crm.owners.owners_api.get_page(email="Marcus.Reid@example.com").results
+    assert (marcus.id, marcus.first_name, marcus.teams[0].name) == ("75103842", "Marcus", "Sales - North America")
+    assert sdk.crm.owners.owners_api.get_page(email="nobody@example.com").results == []
 
 
 def test_merge_and_gdpr_delete(sdk):
