@@ -17,7 +17,7 @@ from simulator.crm.association_kinds import KINDS, AssociationKind, invalid_type
 from simulator.crm.associations import AssociationStore
 from simulator.crm.inputs import AssociationInput, BatchRead, BatchUpdateInput, ObjectCreate, PropertyValues
 from simulator.crm.merging import MergeAndDelete
-from simulator.crm.object_types import ObjectType
+from simulator.crm.object_types import ObjectType, UnknownObjectType
 from simulator.crm.properties import PropertyDefinition, PropertyStore
 from simulator.crm.records import API, Record
 from simulator.errors import (
@@ -412,10 +412,21 @@ class ObjectStore(MergeAndDelete):
                 if self.properties.definition(name) is not None
             }
         if associations and self.associations is not None and self._resolve_type is not None:
-            linked = self.associations.v3_view(self.type, record.id, [self._resolve_type(t) for t in associations])
+            linked = self.associations.v3_view(self.type, record.id, self._association_types(associations))
             if linked:
                 body["associations"] = linked
         return body
+
+    def _association_types(self, names: Sequence[str]) -> list[ObjectType]:
+        """The types a read's `associations` names; HubSpot ignores the ones it cannot find (the parameter's
+        documented rule), so `associations=companies,tickets` still answers."""
+        types = []
+        for name in names:
+            try:
+                types.append(self._resolve_type(name))
+            except UnknownObjectType:
+                continue
+        return types
 
     def _history_entry(self, name: str, value: str, at: datetime, source: str) -> dict[str, str]:
         definition = self.properties.definition(name)

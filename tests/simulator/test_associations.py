@@ -238,6 +238,14 @@ def test_a_v3_read_shows_associations_by_v3_type_names(api, ann, acme):
     ]}}  # fmt: skip
 
 
+def test_a_v3_read_ignores_association_types_it_cannot_find(api, ann, acme):
+    api.put(f"{V4}/objects/contacts/{ann}/associations/default/companies/{acme}")
+    body = api.get(f"/crm/v3/objects/contacts/{ann}", params={"associations": "tickets,companies,widgets"}).json()
+    assert body["associations"] == {"companies": {"results": [{"id": acme, "type": "contact_to_company_unlabeled"}]}}
+    page = api.get("/crm/v3/objects/contacts", params={"associations": "tickets"})
+    assert [r["id"] for r in page.json()["results"]] == [ann]
+
+
 def test_the_list_shows_associations_of_each_record(api, ann, acme):
     api.put(f"{V4}/objects/companies/{acme}/associations/default/contacts/{ann}")
     body = api.get("/crm/v3/objects/companies", params={"associations": "contacts"}).json()
