@@ -1,6 +1,7 @@
 """HubSpot's API rate limits, per portal, on rate-limit time (wall time + advances; see clock.py).
 
-Policies and tiers are data (../shared/reference/hubspot-api.md §1.5, HubSpot's usage guidelines):
+Policies and tiers are data, from HubSpot's usage guidelines
+(developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines):
 - TEN_SECONDLY_ROLLING: a sliding 10-second window per tier. A sliding window, never a token bucket: a bucket
   refilling at limit/10 per second lets a client through at up to twice HubSpot's allowance across a boundary.
 - DAILY: requests per account per day, resetting at midnight in the portal's time zone.
