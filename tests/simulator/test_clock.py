@@ -193,3 +193,42 @@ def test_advancing_the_clock_through_the_api_runs_due_work(api, portal):
     portal.schedule(timedelta(days=1), lambda due: seen.append(due))
     api.post("/_sim/clock", json={"advance": "P2D"})
     assert seen == [datetime(2030, 1, 2, tzinfo=UTC)]
+
+
+def test_concurrent_advances_run_every_job_exactly_once_in_time_order(wall):
+    import threading
+
+    portal = _frozen_portal(wall)
+    ran: list[datetime] = []
+    for minute in range(1, 201):
+        portal.schedule(timedelta(minutes=minute), lambda due: ran.append(due))
+    threads = [threading.Thread(target=portal.advance, args=(timedelta(minutes=25),)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert ran == [START + timedelta(minutes=m) for m in range(1, 201)]
+    assert portal.clock.now() == START + timedelta(minutes=200)
+
+
+def test_a_running_clock_and_the_ticker_never_run_a_job_twice():
+    import threading
+
+    hub = Hub()
+    try:
+        portal = hub.portal("busy")
+        portal.clock.set_speed(10_000)  # 10 s of domain time per millisecond of wall time
+        ran: list[int] = []
+        for n in range(50):
+            portal.schedule(timedelta(seconds=n), lambda due, n=n: ran.append(n))
+        callers = [threading.Thread(target=portal.run_due) for _ in range(4)]
+        for caller in callers:
+            caller.start()
+        deadline = datetime.now(UTC) + timedelta(seconds=5)
+        while len(ran) < 50 and datetime.now(UTC) < deadline:
+            portal.run_due()
+        for caller in callers:
+            caller.join()
+        assert sorted(ran) == list(range(50))
+    finally:
+        hub.close()
