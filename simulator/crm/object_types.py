@@ -15,7 +15,6 @@ class ObjectType:
     label: str  # "Contact", used in messages such as "Contact already exists"
     default_properties: tuple[str, ...]  # returned when a read names no properties
     modified_property: str  # contacts say lastmodifieddate; other objects hs_lastmodifieddate
-    unique_property: str | None  # the natural key enforced unique and usable as idProperty
     # Engagements (tasks) stamp hs_createdate; records say createdate.
     created_property: str = "createdate"
     # Not unique, yet usable as an idProperty: the first live record with the value answers (companies' domain).
@@ -43,7 +42,6 @@ CONTACTS = ObjectType(
     label="Contact",
     default_properties=("email", "firstname", "lastname"),
     modified_property="lastmodifieddate",
-    unique_property="email",
     search_properties=(
         "firstname", "lastname", "email", "phone", "hs_additional_emails", "fax", "mobilephone", "company",
         "hs_marketable_until_renewal",
@@ -58,7 +56,6 @@ COMPANIES = ObjectType(
     label="Company",
     default_properties=("domain", "name"),
     modified_property="hs_lastmodifieddate",
-    unique_property=None,  # HubSpot does not enforce unique company domains by default
     lookup_properties=("domain",),
     search_properties=("website", "phone", "name", "domain"),
     case_insensitive=("domain",),
@@ -71,7 +68,6 @@ DEALS = ObjectType(
     label="Deal",
     default_properties=("amount", "closedate", "dealname", "dealstage", "pipeline"),
     modified_property="hs_lastmodifieddate",
-    unique_property=None,
     search_properties=("dealname", "pipeline", "dealstage", "description", "dealtype"),
 )
 
@@ -82,7 +78,6 @@ TASKS = ObjectType(
     label="Task",
     default_properties=(),
     modified_property="hs_lastmodifieddate",
-    unique_property=None,
     created_property="hs_createdate",
     search_properties=("hs_task_subject", "hs_task_body"),
     required_properties=("hs_timestamp",),
