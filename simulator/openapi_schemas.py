@@ -1,0 +1,219 @@
+"""The response shapes of the simulator's OpenAPI document, hand-written after HubSpot's (field names and required
+lists as its SDKs expect), and the small helpers that write JSON Schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+REF = "#/components/schemas/{model}"
+JSON = "application/json"
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": REF.format(model=name)}
+
+
+def array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+def obj(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+DATETIME = {"type": "string", "format": "date-time"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+
+RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": obj(
+        ["status", "message", "correlationId", "category"],
+        status=STRING,
+        message=STRING,
+        correlationId=STRING,
+        category=STRING,
+        subCategory=STRING,
+        errors=array(obj(["message"], message=STRING, code=STRING, **{"in": STRING}, context={"type": "object"})),
+        context={"type": "object", "additionalProperties": array(STRING)},
+        links={"type": "object", "additionalProperties": STRING},
+    ),
+    "StandardError": obj(
+        ["status", "category", "message", "context", "errors", "links"],
+        status=STRING,
+        category=STRING,
+        message=STRING,
+        context={"type": "object", "additionalProperties": array(STRING)},
+        errors=array({"type": "object"}),
+        links={"type": "object", "additionalProperties": STRING},
+        subCategory=STRING,
+    ),
+    "ValueWithTimestamp": obj(
+        ["value", "timestamp", "sourceType"], value=STRING, timestamp=DATETIME, sourceType=STRING, sourceId=STRING
+    ),
+    "SimplePublicObject": obj(
+        ["id", "properties", "createdAt", "updatedAt", "archived"],
+        id=STRING,
+        properties={"type": "object", "additionalProperties": NULLABLE_STRING},
+        propertiesWithHistory={"type": "object", "additionalProperties": array(ref("ValueWithTimestamp"))},
+        createdAt=DATETIME,
+        updatedAt=DATETIME,
+        archived=BOOLEAN,
+        archivedAt=DATETIME,
+        associations={"type": "object"},
+        new=BOOLEAN,
+    ),
+    "Paging": obj(["next"], next=obj(["after"], after=STRING, link=STRING)),
+    "ObjectPage": obj(["results"], results=array(ref("SimplePublicObject")), paging=ref("Paging")),
+    "ObjectSearchPage": obj(
+        ["total", "results"], total=INTEGER, results=array(ref("SimplePublicObject")), paging=ref("Paging")
+    ),
+    "ObjectBatch": obj(
+        ["status", "results", "startedAt", "completedAt"],
+        status={"type": "string", "enum": ["PENDING", "PROCESSING", "CANCELED", "COMPLETE"]},
+        results=array(ref("SimplePublicObject")),
+        startedAt=DATETIME,
+        completedAt=DATETIME,
+        numErrors=INTEGER,
+        errors=array(ref("StandardError")),
+    ),
+    "PropertyList": obj(["results"], results=array(ref("PropertyDefinition"))),
+    "PropertyBatch": obj(
+        ["status", "results", "startedAt", "completedAt"],
+        status=STRING,
+        results=array(ref("PropertyDefinition")),
+        startedAt=DATETIME,
+        completedAt=DATETIME,
+        numErrors=INTEGER,
+        errors=array(ref("StandardError")),
+    ),
+    "PropertyGroupList": obj(["results"], results=array(ref("PropertyGroup"))),
+    "Health": obj(["status", "version"], status=STRING, version=STRING),
+    "Clock": obj(["now", "frozen", "speed"], now=DATETIME, frozen=BOOLEAN, speed={"type": "number"}),
+    "PortalSettings": obj(
+        ["portalId", "tier", "timeZone", "scopes", "rateLimits", "retryAfter"],
+        portalId=INTEGER,
+        tier=STRING,
+        timeZone=STRING,
+        scopes={"type": ["array", "null"], "items": STRING},
+        rateLimits=BOOLEAN,
+        retryAfter=BOOLEAN,
+        searchIndexDelayMs=INTEGER,
+        apiLimitIncreases=INTEGER,
+        secondlyHeaders=BOOLEAN,
+        journal=BOOLEAN,
+        journalSize=INTEGER,
+    ),
+    "RateLimitError": obj(
+        ["status", "message", "errorType", "correlationId", "policyName"],
+        status=STRING,
+        message=STRING,
+        errorType={"type": "string", "enum": ["RATE_LIMIT"]},
+        correlationId=STRING,
+        policyName={"type": "string", "enum": ["TEN_SECONDLY_ROLLING", "DAILY", "SECONDLY"]},
+        requestId=STRING,
+    ),
+    "UsageWindow": obj(["start", "accepted", "rejected"], start=DATETIME, accepted=INTEGER, rejected=INTEGER),
+    "UsagePolicy": obj(
+        ["policyName", "intervalMilliseconds", "limit", "current", "remaining", "peak", "accepted", "rejected",
+         "windows"],
+        policyName=STRING,
+        intervalMilliseconds=INTEGER,
+        limit=INTEGER,
+        current=INTEGER,
+        remaining=INTEGER,
+        peak=INTEGER,
+        accepted=INTEGER,
+        rejected=INTEGER,
+        windows=array(ref("UsageWindow")),
+    ),
+    "DailyUsage": obj(
+        ["policyName", "limit", "current", "remaining", "rejected", "date", "resetsAt"],
+        policyName=STRING,
+        limit=INTEGER,
+        current=INTEGER,
+        remaining=INTEGER,
+        rejected=INTEGER,
+        date=NULLABLE_STRING,
+        resetsAt=DATETIME,
+    ),
+    "Usage": obj(
+        ["now", "policies"],
+        now=DATETIME,
+        policies=obj(
+            ["tenSecondly", "search", "eventsSend", "daily"],
+            tenSecondly=ref("UsagePolicy"),
+            search=ref("UsagePolicy"),
+            eventsSend=ref("UsagePolicy"),
+            daily=ref("DailyUsage"),
+        ),
+    ),
+    "JournalEntry": obj(
+        ["id", "time", "method", "path", "query", "status", "latencyMs", "requestBody", "responseBody",
+         "correlationId", "throttledBy", "notSimulated", "fault"],
+        id=INTEGER,
+        time=DATETIME,
+        method=STRING,
+        path=STRING,
+        query=STRING,
+        status=INTEGER,
+        latencyMs={"type": "number"},
+        requestBody={},
+        requestBodyTruncated=BOOLEAN,
+        responseBody={},
+        responseBodyTruncated=BOOLEAN,
+        correlationId=NULLABLE_STRING,
+        throttledBy=NULLABLE_STRING,
+        notSimulated=BOOLEAN,
+        fault={"type": ["object", "null"]},
+    ),
+    "Journal": obj(["total", "results"], total=INTEGER, results=array(ref("JournalEntry"))),
+    "FaultRule": obj(["id", "match", "action", "fired"], id=STRING, match=ref("FaultMatch"),
+                     action=ref("FaultAction"), times=INTEGER, probability={"type": "number"}, seed=INTEGER,
+                     fired=INTEGER),
+    "FaultRuleList": obj(["results"], results=array(ref("FaultRule"))),
+    # Associations v4: record ids come back as numbers in these shapes, as HubSpot sends them.
+    "AssociationSpecList": array(ref("AssociationType")),
+    "ObjectRef": obj(["id"], id=STRING),
+    "AssociationSpec": obj(["associationCategory", "associationTypeId"], associationCategory=STRING,
+                           associationTypeId=INTEGER),
+    "AssociationSpecWithLabel": obj(["category", "typeId", "label"], category=STRING, typeId=INTEGER,
+                                    label=NULLABLE_STRING),
+    "AssociatedObject": obj(["toObjectId", "associationTypes"], toObjectId=INTEGER,
+                            associationTypes=array(ref("AssociationSpecWithLabel"))),
+    "AssociationPage": obj(["results"], results=array(ref("AssociatedObject")), paging=ref("Paging")),
+    "AssociationLabels": obj(["results"], results=array(ref("AssociationSpecWithLabel"))),
+    "LabelsBetweenObjectPair": obj(
+        ["fromObjectTypeId", "fromObjectId", "toObjectTypeId", "toObjectId", "labels"],
+        fromObjectTypeId=STRING, fromObjectId=INTEGER, toObjectTypeId=STRING, toObjectId=INTEGER, labels=array(STRING),
+    ),
+    "DefaultAssociationBatch": obj(
+        ["status", "results", "startedAt", "completedAt"], status=STRING, startedAt=DATETIME, completedAt=DATETIME,
+        results=array(obj(["from", "to", "associationSpec"], **{"from": ref("ObjectRef")}, to=ref("ObjectRef"),
+                          associationSpec=ref("AssociationSpec"))),
+        numErrors=INTEGER, errors=array(ref("StandardError")),
+    ),
+    "LabelsBatch": obj(
+        ["status", "results", "startedAt", "completedAt"], status=STRING, startedAt=DATETIME, completedAt=DATETIME,
+        results=array(ref("LabelsBetweenObjectPair")), numErrors=INTEGER, errors=array(ref("StandardError")),
+    ),
+    "AssociationReadBatch": obj(
+        ["status", "results", "startedAt", "completedAt"], status=STRING, startedAt=DATETIME, completedAt=DATETIME,
+        results=array(obj(["from", "to"], **{"from": ref("ObjectRef")}, to=array(ref("AssociatedObject")),
+                          paging=ref("Paging"))),
+        numErrors=INTEGER, errors=array(ref("StandardError")),
+    ),
+    "Owner": obj(
+        ["id", "email", "firstName", "lastName", "userIdIncludingInactive", "type", "teams", "archived", "createdAt",
+         "updatedAt"],
+        id=STRING, email=STRING, firstName=STRING, lastName=STRING, userId=INTEGER, userIdIncludingInactive=INTEGER,
+        type={"type": "string", "enum": ["PERSON", "QUEUE"]},
+        teams=array(obj(["id", "name", "primary"], id=STRING, name=STRING, primary=BOOLEAN)),
+        archived=BOOLEAN, createdAt=DATETIME, updatedAt=DATETIME,
+    ),
+    "OwnerPage": obj(["results"], results=array(ref("Owner")), paging=ref("Paging")),
+    "PipelineList": obj(["results"], results=array(ref("Pipeline"))),
+    "StageList": obj(["results"], results=array(ref("Stage"))),
+    "Snapshot": obj(["format", "version"], format={"type": "string", "enum": ["hubsim-portal"]}, version=INTEGER),
+    "SnapshotRestored": obj(["status", "records"], status=STRING,
+                            records={"type": "object", "additionalProperties": INTEGER}),
+}  # fmt: skip
