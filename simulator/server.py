@@ -33,6 +33,8 @@ def make_server(hub: Hub, *, host: str = "127.0.0.1", port: int = 0, threads: in
         connection_limit=1000,
         clear_untrusted_proxy_headers=True,
         channel_request_lookahead=1,  # lets a hung request notice its client giving up (fault injection)
+        # poll(), not select(): select() fails on descriptors past 1023, and that failure ends the server's loop
+        asyncore_use_poll=True,
     )
 
 

@@ -66,3 +66,23 @@ def test_a_config_declares_strict_portals():
         assert sim.settings()["tier"] == "starter"
         with sim.portal("pat-other").client() as stranger:
             assert stranger.get("/crm/v3/objects/contacts").status_code == 401
+
+
+def test_the_server_keeps_serving_connections_numbered_past_select_limit():
+    import resource
+    import socket
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 1200
+    if hard != resource.RLIM_INFINITY and hard < wanted:
+        pytest.skip(f"the hard descriptor limit ({hard}) is below {wanted}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), hard))
+    held = [socket.socket() for _ in range(1100)]  # the server's next descriptors land past 1023
+    try:
+        with Simulator() as sim, sim.client(timeout=5) as client:
+            assert client.get("/crm/v3/objects/contacts").status_code == 200
+            assert client.get("/crm/v3/objects/contacts").status_code == 200
+    finally:
+        for sock in held:
+            sock.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
