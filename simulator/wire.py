@@ -33,6 +33,10 @@ class WireModel(BaseModel):
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
 
+    def changes(self) -> dict[str, Any]:
+        """The fields a PATCH sets; `null` leaves a field as it is (HubSpot's PATCHes cannot clear a label or a type)."""
+        return {f: getattr(self, f) for f in self.model_fields_set if getattr(self, f) is not None}
+
 
 def body_error(exc: PydanticValidationError) -> ValidationError:
     details = []

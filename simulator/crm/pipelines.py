@@ -178,7 +178,7 @@ class PipelineStore:
             current = self._pipelines.get(pipeline_id)
             if current is None or (current.archived and patch.archived is not False):
                 raise ObjectNotFound(f"Unable to find pipeline {pipeline_id}", context={"id": [pipeline_id]})
-            changes = {f: getattr(patch, f) for f in patch.model_fields_set if getattr(patch, f) is not None}
+            changes = patch.changes()
             updated = current.model_copy(update={**changes, "updated_at": iso(self._now())})
             self._pipelines[pipeline_id] = updated
             return updated
@@ -203,7 +203,7 @@ class PipelineStore:
     def update_stage(self, pipeline_id: str, stage_id: str, patch: StagePatch) -> Stage:
         with self._lock:
             pipeline, current = self.get(pipeline_id), self.stage(pipeline_id, stage_id)
-            changes = {f: getattr(patch, f) for f in patch.model_fields_set if getattr(patch, f) is not None}
+            changes = patch.changes()
             if "metadata" in changes:
                 changes["metadata"] = deal_metadata(changes["metadata"])
             updated = current.model_copy(update={**changes, "updated_at": iso(self._now())})

@@ -158,11 +158,6 @@ class PropertyGroupUpdate(WireModel):
     display_order: int | None = None
 
 
-def _changes(request: WireModel) -> dict[str, Any]:
-    """The fields a PATCH sets; `null` leaves a field as it is (it cannot clear a label or a type)."""
-    return {f: getattr(request, f) for f in request.model_fields_set if getattr(request, f) is not None}
-
-
 class PropertyStore:
     """The definitions and groups of one object type in one portal."""
 
@@ -261,7 +256,7 @@ class PropertyStore:
     def update(self, name: str, request: PropertyUpdate) -> PropertyDefinition:
         with self._lock:
             current = self.get(name)
-            changes = _changes(request)
+            changes = request.changes()
             if current.modification_metadata.read_only_definition and set(changes) - _EDITABLE_WHEN_DEFINED:
                 raise ValidationError(
                     f"Property {name} is HubSpot-defined: only its label, description, order and options can change"
@@ -359,7 +354,7 @@ class PropertyStore:
 
     def update_group(self, name: str, request: PropertyGroupUpdate) -> PropertyGroup:
         with self._lock:
-            changes = _changes(request)
+            changes = request.changes()
             updated = self.group(name).model_copy(update=changes)
             self._groups[name] = updated
             return updated
