@@ -59,7 +59,7 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     # after-request hooks run last-registered first: a fault applied after the write, then the correlation id,
     # then headers and the journal entry
     app.after_request(_meter_and_record)
-    app.after_request(_mark_changed)
+    app.after_request(_settle_write)
     app.after_request(_correlate)
     app.after_request(_fault_after_apply)
     app.register_error_handler(HubSpotError, _hubspot_error)
@@ -130,11 +130,13 @@ def _fault_after_apply(response: Response) -> Response:
     return response
 
 
-def _mark_changed(response: Response) -> Response:
-    """Any call but a read may have changed the portal (even a failed one: an afterApply fault writes, then fails)."""
+def _settle_write(response: Response) -> Response:
+    """Any call but a read may have changed the portal (even a failed one: an afterApply fault writes, then fails),
+    and what it set in motion that is due now (a workflow's next action) has run before the caller hears back."""
     portal = g.get("portal")
     if portal is not None and request.method not in ("GET", "HEAD"):
         portal.revision += 1
+        portal.run_due()
     return response
 
 

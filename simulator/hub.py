@@ -12,7 +12,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from simulator.clock import SimClock
 from simulator.config import HubConfig, PortalConfig, Tier
@@ -22,6 +23,7 @@ from simulator.crm.properties import PropertyStore
 from simulator.crm.search import ObjectSearch
 from simulator.crm.stores import CrmStores
 from simulator.errors import InvalidAuthentication
+from simulator.feed import ChangeFeed, ClockMoved
 from simulator.harness.faults import FaultStore
 from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from simulator.harness.journal import Journal
@@ -65,6 +67,14 @@ class PortalSettings:
         }
 
 
+@dataclass
+class PortalStores:
+    """Everything a reset or a restore replaces at once: the CRM, and what is built on it and its change feed."""
+
+    crm: CrmStores
+    searches: dict[str, ObjectSearch]
+
+
 class Portal:
     def __init__(self, portal_id: int, config: PortalConfig, *, key: str | None = None,
                  wall: Callable[[], float] = time.time, on_schedule: Callable[[], None] = lambda: None):
@@ -80,31 +90,34 @@ class Portal:
         self.scheduler = Scheduler()
         self._on_schedule = on_schedule
         self._owners = config.owners  # None: the default sales reps
-        self._build_stores()
+        self.install(self.build_stores())
 
-    def _build_stores(self, crm: CrmStores | None = None) -> None:
-        """HubSpot's defaults, or a CRM restored from a snapshot; what reads the CRM is built on it."""
-        self.crm = crm or CrmStores.fresh(self.id, self.lock, self.clock.now, self._owners)
-        self._properties = self.crm.properties
-        self._objects = {t.name: self.crm.objects(t.name) for t in OBJECT_TYPES}
-        self._searches = {
-            name: ObjectSearch(
-                store, lock=self.lock, now=self.clock.now, delay_ms=lambda: self.settings.search_index_delay_ms
+    def build_stores(self, crm: CrmStores | None = None) -> PortalStores:
+        """The portal's stores on HubSpot's defaults, or on a CRM restored from a snapshot, not yet installed: a
+        restore fills them from the file and installs them only when every section checked out."""
+        crm = crm or CrmStores.fresh(self.id, self.lock, self.clock.now, self._owners)
+        searches = {
+            t.name: ObjectSearch(
+                crm.objects(t.name), lock=self.lock, now=self.clock.now,
+                delay_ms=lambda: self.settings.search_index_delay_ms,
             )
-            for name, store in self._objects.items()
+            for t in OBJECT_TYPES
         }
+        return PortalStores(crm, searches)
+
+    def install(self, stores: PortalStores) -> None:
+        """Swap in a whole set of stores; due work of the old ones is dropped with them, the new ones resume theirs."""
+        with self.lock:
+            self.scheduler.clear()
+            self.crm = stores.crm
+            self.feed: ChangeFeed = stores.crm.feed
+            self._properties = stores.crm.properties
+            self._objects = {t.name: stores.crm.objects(t.name) for t in OBJECT_TYPES}
+            self._searches = stores.searches
 
     def reset(self) -> None:
         """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""
-        with self.lock:
-            self.scheduler.clear()
-            self._build_stores()
-
-    def replace_crm(self, crm: CrmStores) -> None:
-        """Swap in a whole CRM (a restored snapshot); due work of the old one is dropped with it."""
-        with self.lock:
-            self.scheduler.clear()
-            self._build_stores(crm)
+        self.install(self.build_stores())
 
     def object_type(self, name: str) -> ObjectType:
         return resolve(name)
@@ -121,8 +134,12 @@ class Portal:
     # --- due work -------------------------------------------------------------------------------------------
 
     def schedule(self, delay: timedelta, job: Job) -> None:
+        self.schedule_at(self.clock.now() + delay, job)
+
+    def schedule_at(self, due: datetime, job: Job) -> None:
+        """Run `job(due)` under the portal lock once the domain clock reaches `due` (at once when it already has)."""
         with self.lock:
-            self.scheduler.at(self.clock.now() + delay, job)
+            self.scheduler.at(due, job)
         self._on_schedule()
 
     def run_due(self) -> None:
@@ -151,6 +168,12 @@ class Portal:
             self.run_due()
         with self.lock:
             self.clock.advance(max(target - self.clock.now(), timedelta(0)))
+        self.clock_moved()
+
+    def clock_moved(self) -> None:
+        """Tell the feed where the clock stands (after an advance or a set), then run what fell due."""
+        with self.lock:
+            self.feed.publish(ClockMoved(self.clock.now()))
         self.run_due()
 
 

@@ -30,6 +30,7 @@ from simulator.crm.association_kinds import (
 from simulator.crm.inputs import AssociationTarget, AssociationType
 from simulator.crm.object_types import ObjectType, resolve
 from simulator.errors import HubSpotError, ValidationError
+from simulator.feed import AssociationChanged, ChangeFeed
 from simulator.wire import WireModel
 
 ASSOCIATION_PAGE_LIMIT = 500  # HubSpot: "Limit 500 per call" on GET .../associations/{toObjectType}
@@ -80,10 +81,12 @@ class BatchReadAssociations(WireModel):
 class AssociationStore:
     """The links of one portal. `exists` says whether a record is live (not archived, deleted or merged away)."""
 
-    def __init__(self, lock: threading.RLock, now: Callable[[], datetime], exists: Callable[[str, str], bool]):
+    def __init__(self, lock: threading.RLock, now: Callable[[], datetime], exists: Callable[[str, str], bool],
+                 feed: ChangeFeed | None = None):
         self._lock = lock
         self._now = now
         self._exists = exists
+        self._feed = feed or ChangeFeed()
         # (type, id) -> to type -> to id -> type ids of this direction
         self._edges: dict[Key, dict[str, dict[str, set[int]]]] = {}
 
@@ -289,12 +292,14 @@ class AssociationStore:
             for other, types in list(self._edges.get((c_type, c_id), {}).get(p_type, {}).items()):
                 if other != p_id and c_kind.type_id in types:
                     self._unlink(c_type, c_id, p_type, other, {c_kind.type_id})
-        self._edges.setdefault((from_type, from_id), {}).setdefault(to_type, {}).setdefault(to_id, set()).add(
-            kind.type_id
-        )
+        types = self._edges.setdefault((from_type, from_id), {}).setdefault(to_type, {}).setdefault(to_id, set())
+        if kind.type_id in types:
+            return
+        types.add(kind.type_id)
         self._edges.setdefault((to_type, to_id), {}).setdefault(from_type, {}).setdefault(from_id, set()).add(
             kind.inverse_id
         )
+        self._feed.publish(AssociationChanged(from_type, from_id, to_type, to_id, True, self._now()))
 
     def _unlink(self, from_type: str, from_id: str, to_type: str, to_id: str, type_ids: set[int]) -> None:
         if any(KINDS[t].label is None for t in type_ids):  # the unlabeled type goes: the whole link goes
@@ -315,6 +320,9 @@ class AssociationStore:
                 by_type.pop(b_type, None)
             if not by_type:
                 self._edges.pop((a_type, a_id), None)
+        if type_ids:
+            still = bool(self._edges.get((from_type, from_id), {}).get(to_type, {}).get(to_id))
+            self._feed.publish(AssociationChanged(from_type, from_id, to_type, to_id, still, self._now()))
 
     def remove(self, from_type: str, from_id: str, to_type: str, to_id: str, type_ids: Iterable[int] | None = None):
         """Every link between the pair, or only these type ids."""

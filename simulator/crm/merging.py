@@ -29,6 +29,8 @@ class MergeAndDelete:
             for record in (primary, secondary):
                 self._remove(record)
             record = self._apply_create(values, [], at=now)
+            for old in (primary, secondary):
+                self._publish(old, "merged", (), merged_into=record.id)
             history_last: dict[str, str] = {}
             for _, _, changes in versions:
                 history_last.update(changes)
@@ -83,6 +85,7 @@ class MergeAndDelete:
                     return
                 raise ObjectNotFound.for_id(object_id)
             self._remove(record)
+            self._publish(record, "deleted", ())
             for alias in [a for a, target in self._merged.items() if target == record.id]:
                 del self._merged[alias]
             for claims in self._unique.values():  # keys it kept from merges go with it

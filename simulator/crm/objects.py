@@ -28,6 +28,7 @@ from simulator.errors import (
     ValidationError,
     invalid_property_values,
 )
+from simulator.feed import ChangeFeed, RecordChange, RecordChanged
 from simulator.wire import iso
 
 CALCULATED = "CALCULATED"
@@ -53,6 +54,7 @@ class ObjectStore(MergeAndDelete):
         associations: AssociationStore | None = None,
         resolve_type: Callable[[str], ObjectType] | None = None,
         calculate: Calculate | None = None,
+        feed: ChangeFeed | None = None,
     ):
         self.type = object_type
         self.properties = properties
@@ -64,6 +66,7 @@ class ObjectStore(MergeAndDelete):
         self.associations = associations
         self._resolve_type = resolve_type
         self._calculate = calculate
+        self._feed = feed or ChangeFeed()
         self._records: dict[str, Record] = {}
         self._order: list[int] = []  # every record id, ascending: list paging bisects it
         self._unique: dict[str, dict[str, str]] = {}  # property -> value -> id, live records only
@@ -328,6 +331,7 @@ class ObjectStore(MergeAndDelete):
         for to_type, to_id, kinds in links:
             self.associations.add(self.type.name, object_id, to_type.name, to_id, kinds)
         self._notify(record)
+        self._publish(record, "created", values)
         return record
 
     def _add(self, record: Record) -> None:
@@ -344,16 +348,23 @@ class ObjectStore(MergeAndDelete):
         record.write(now, source, changes)
         self._index(record, changes)
         self._notify(record)
+        self._publish(record, "updated", changes)
         return record
 
     def _archive(self, record: Record) -> None:
         self._unindex(record, record.values)
         record.archived, record.archived_at = True, self._now()
         self._notify(record)
+        self._publish(record, "archived", ())
 
     def _notify(self, record: Record) -> None:
         for listener in self.listeners:
             listener(record)
+
+    def _publish(self, record: Record, change: RecordChange, names, merged_into: str | None = None) -> None:
+        self._feed.publish(
+            RecordChanged(self.type.name, record.id, change, frozenset(names), self._now(), merged_into)
+        )
 
     def _index(self, record: Record, changed: Mapping[str, str]) -> None:
         for name in self.properties.unique_names():

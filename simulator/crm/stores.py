@@ -13,6 +13,7 @@ from simulator.crm.objects import Calculate, ObjectStore
 from simulator.crm.owners import OwnerStore
 from simulator.crm.pipelines import PipelineStore
 from simulator.crm.properties import PropertyStore
+from simulator.feed import ChangeFeed
 from simulator.wire import iso
 
 
@@ -40,11 +41,14 @@ class CrmStores:
         pipelines: PipelineStore | None = None,
     ):
         self.portal_id = portal_id
+        self.feed = ChangeFeed()  # what changed in this CRM; lists, workflows and webhooks subscribe
         self.ids = ids or IdSequence()
         self.owners = owners
         self.properties = {t.name: PropertyStore(t, lock, now) for t in OBJECT_TYPES}
         self.pipelines = pipelines or PipelineStore(lock, now, self.ids, portal_id)
-        self.associations = AssociationStore(lock, now, lambda name, object_id: self.objects(name).exists(object_id))
+        self.associations = AssociationStore(
+            lock, now, lambda name, object_id: self.objects(name).exists(object_id), self.feed
+        )
         self._objects = {
             t.name: ObjectStore(
                 t,
@@ -57,6 +61,7 @@ class CrmStores:
                 associations=self.associations,
                 resolve_type=resolve,
                 calculate=self._calculations(t),
+                feed=self.feed,
             )
             for t in OBJECT_TYPES
         }

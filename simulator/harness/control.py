@@ -98,6 +98,8 @@ def control_clock(portal: Portal, command: ClockCommand) -> dict[str, Any]:
         portal.clock.set_speed(command.speed)
     if delta is not None:
         portal.advance(delta)
+    elif command.set is not None:
+        portal.clock_moved()
     else:
         portal.run_due()
     return clock_state(portal)
