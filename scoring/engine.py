@@ -268,7 +268,7 @@ class Scorer:
 
     def sweep(self, now: float) -> list[Any]:
         """Re-evaluate the contacts whose scores change by `now` (decay steps, windows ending, inactivity);
-        answers the keys whose total or stage changed."""
+        answers the keys whose score changed in any way (a rule's points, hence maybe only the reasons)."""
         changed = []
         due = self._due
         c = self._c
@@ -281,10 +281,11 @@ class Scorer:
             if st.next_change > now:  # an event since pushed the change later: wait for it
                 self._queue(st)
                 continue
-            before = (st.total, st.stage)
-            self._evaluate(st, c.timed_rules, now, full=True)
-            self._combine(st, c.timed_groups)
-            if (st.total, st.stage) != before:
+            stage = st.stage
+            if self._evaluate(st, c.timed_rules, now, full=True):
+                self._combine(st, c.timed_groups)
+                changed.append(key)
+            elif st.stage != stage:
                 changed.append(key)
         return changed
 

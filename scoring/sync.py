@@ -160,9 +160,7 @@ class Sync:
 
     def _rescore_profile(self, contact: _Contact) -> None:
         account = self._accounts.get(contact.account or "")
-        profile = {**(account.row if account else {}), **contact.user,
-                   "email_domain": contact.email.rpartition("@")[2]}
-        self.scorer.set_profile(contact.email, profile)
+        self.scorer.set_profile(contact.email, profile_of(contact.email, contact.user, account.row if account else {}))
         if account:
             account.emails.add(contact.email)
 
@@ -354,6 +352,12 @@ class Sync:
                 self.summary.events_dead += 1
 
             self.summary.refused_batches += deliver(pending, EVENT_BATCH, send, accepted, refused)
+
+
+def profile_of(email: str, user: Mapping[str, Any], account: Mapping[str, Any]) -> dict[str, Any]:
+    """What fit rules read: the account's fields (industry, employees, ...), the user's over them (job_title,
+    region, ...), and the email's domain."""
+    return {**account, **user, "email_domain": email.strip().lower().rpartition("@")[2]}
 
 
 def _rank(stage: str | None) -> int:
