@@ -90,3 +90,16 @@ def make_sync(hubspot_sim, tmp_path):
     for sync in opened:
         sync.outbox.close()
         sync.client.close()
+
+
+def occurrence_ids(portal) -> list[str]:
+    """The ids (the sync's uuids) of every custom event occurrence in the portal, through GET /events/v3/events."""
+    ids, after = [], None
+    with portal.client() as http:
+        while True:
+            page = http.get("/events/v3/events", params={"limit": 100, **({"after": after} if after else {})})
+            assert page.status_code == 200, page.text
+            ids += [o["id"] for o in page.json()["results"]]
+            after = (page.json().get("paging") or {}).get("next", {}).get("after")
+            if not after:
+                return ids

@@ -9,10 +9,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 
 import pytest
 
 from scenarios.cli import main
+from tests.scoring.conftest import occurrence_ids
 
 CONTACT_PROPS = ["email", "pql_score", "pql_label", "pql_grade", "lifecyclestage", "trial_status",
                  "teammates_invited", "pql_entered_at"]
@@ -28,7 +30,7 @@ def run_dir(tmp_path_factory):
 
 def sync_args(run_dir, portal, state, *extra: str) -> list[str]:
     return ["sync", "--events", str(run_dir / "events.jsonl"), "--hubspot-url", portal.base_url, "--token",
-            portal.token, "--state", str(state), "--no-events", "--quiet", "--chunk", "100", *extra]
+            portal.token, "--state", str(state), "--quiet", "--chunk", "100", *extra]
 
 
 def crm_state(portal) -> dict:
@@ -61,6 +63,8 @@ def test_sync_then_a_rerun_that_writes_nothing(hubspot_sim, run_dir, tmp_path, c
     emails = {json.loads(line)["email"] for line in (run_dir / "events.jsonl").read_text().splitlines()}
     state = crm_state(hubspot_sim)
     assert set(state["contacts"]) == emails
+    assert sorted(occurrence_ids(hubspot_sim)) == sorted(
+        json.loads(line)["id"] for line in (run_dir / "events.jsonl").read_text().splitlines())
     assert {c["pql_label"] for c in state["contacts"].values()} <= {"nurture", "mql", "pql"}
     summary = capsys.readouterr().err
     assert "contacts upserted" in summary and "requests / 10 s" in summary
@@ -92,6 +96,8 @@ def test_kill_9_mid_run_then_restart_ends_with_the_same_hubspot(hubspot_sim_serv
     assert len(partial["contacts"]) < len(crm_state(clean)["contacts"])
     assert main(sync_args(run_dir, hubspot_sim, tmp_path / "killed", "--chunk", "20")) == 0
     assert crm_state(hubspot_sim) == crm_state(clean)
+    arrived = Counter(occurrence_ids(hubspot_sim))
+    assert sorted(arrived) == sorted(occurrence_ids(clean)) and max(arrived.values()) == 1
 
 
 def test_calibrate_prints_bands_thresholds_and_a_recommendation(run_dir, capsys):
