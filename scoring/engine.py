@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from scoring.model import Decay, Group, Predicate, Rule, ScoreModel
+from scoring.model import Group, Predicate, Rule, ScoreModel
 
 DAY = 86_400.0
 NEVER = math.inf
@@ -126,7 +126,7 @@ class _Compiled:
         self.fit_rules = [i for i, r in enumerate(self.rules) if r.when is not None]
         self.timed_rules = [i for i, r in enumerate(self.rules) if r.when is None]
         self.inactivity_rules = [i for i, r in enumerate(self.rules) if r.inactive_days is not None]
-        self.window = [_window_seconds(r, self.groups[self.group_of[i]]) for i, r in enumerate(self.rules)]
+        self.specs = [_Spec(r, self.groups[self.group_of[i]]) for i, r in enumerate(self.rules)]
         self.decay = [self.groups[self.group_of[i]].decay for i in range(len(self.rules))]
         self.cap_first = [self.groups[self.group_of[i]].cap_before_decay for i in range(len(self.rules))]
         self.fit_groups = [g for g, group in enumerate(self.groups) if group.category == "fit"]
@@ -140,7 +140,70 @@ class _Compiled:
         self.total_min, self.total_max = model.total.min, model.total.max
         self.fit_weight = model.fit_weight
         self.stage_mins = [stage.min for stage in model.stages]
+        self.hysteresis = model.hysteresis
         self.continuous = any(d is not None and d.curve != "step" for d in self.decay)
+
+
+class _Spec:
+    """One rule, flattened for the hot path (attribute reads on plain slots, decay as numbers)."""
+
+    __slots__ = ("points", "min", "max", "once", "need", "window", "idle", "curve", "period", "rate", "cap_first")
+
+    def __init__(self, rule: Rule, group: Group):
+        self.points, self.min, self.max = rule.points, rule.min, rule.max
+        self.once = rule.count == "once"
+        self.need = rule.event.min_count if rule.event else 1
+        self.window = _window_seconds(rule, group)
+        self.idle = rule.inactive_days * DAY if rule.inactive_days is not None else None
+        decay = group.decay
+        self.curve = decay.curve if decay else None
+        self.period = decay.every_days * DAY if decay else NEVER
+        self.rate = decay.percent / 100 if decay else 0.0
+        self.cap_first = group.cap_before_decay
+
+
+def _event_rule(spec: _Spec, times: list[float], now: float) -> tuple[float, float, int, float]:
+    """(raw points after decay, when the raw next changes, occurrences counted, undecayed points)."""
+    window = spec.window
+    if window != NEVER and times[0] < now - window:
+        del times[:bisect_left(times, now - window)]  # now only moves forward: gone for good
+    end = len(times)
+    while end and times[end - 1] > now:  # events stamped after `now` (a clock behind the data) wait
+        end -= 1
+    if not end:
+        return 0.0, NEVER, 0, 0.0
+    curve = spec.curve
+    if spec.once:
+        need = spec.need
+        if end < need:
+            return 0.0, NEVER, end, 0.0
+        factor, step = _decay(curve, spec.period, spec.rate, now - times[end - 1]) if curve else (1.0, NEVER)
+        expiry = times[end - need] + window - now  # the count drops below min_count
+        return spec.points * factor, now + (step if step < expiry else expiry), end, spec.points
+    points, high, low = spec.points, spec.max, spec.min
+    capped = not spec.cap_first
+    total = undecayed = 0.0
+    soonest = NEVER
+    for k in range(end - 1, -1, -1):
+        if curve:
+            factor, step = _decay(curve, spec.period, spec.rate, now - times[k])
+            if factor == 0.0:
+                del times[:k + 1]  # decayed to nothing for good (step and linear curves stay at 0)
+                break
+            if step < soonest:
+                soonest = step
+        else:
+            factor = 1.0
+        total += points * factor
+        undecayed += points
+        if window != NEVER and times[k] + window - now < soonest:
+            soonest = times[k] + window - now
+        # Newest first: once the partial sum is past the rule's cap, older occurrences cannot change the value
+        # until one of these newer ones decays (tracked by `soonest`).
+        if capped and ((high is not None and points > 0 and total >= high)
+                       or (low is not None and points < 0 and total <= low)):
+            break
+    return total, now + soonest, end, undecayed
 
 
 def _window_seconds(rule: Rule, group: Group) -> float:
@@ -152,16 +215,13 @@ def _norm(value: Any) -> str:
     return str(value).lower()
 
 
-def _decay(decay: Decay | None, age: float) -> tuple[float, float]:
+def _decay(curve: str, period: float, p: float, age: float) -> tuple[float, float]:
     """(factor, seconds until the factor next changes) for an occurrence `age` seconds old."""
-    if decay is None:
-        return 1.0, NEVER
-    period, p = decay.every_days * DAY, decay.percent / 100
-    if decay.curve == "step":
-        steps = math.floor(age / period)
+    if curve == "step":
+        steps = age // period
         factor = 1 - p * steps
         return (factor, (steps + 1) * period - age) if factor > 1e-12 else (0.0, NEVER)
-    if decay.curve == "linear":
+    if curve == "linear":
         factor = 1 - p * age / period
         return (factor, 0.0) if factor > 0 else (0.0, NEVER)
     return 0.5 ** (age / period), 0.0
@@ -325,28 +385,39 @@ class Scorer:
 
     def _evaluate(self, st: ContactState, indexes: Iterable[int], now: float, *, full: bool) -> bool:
         """Re-evaluate these rules at `now`; answers whether any value changed."""
-        c = self._c
+        specs = self._c.specs
         soonest = NEVER if full else st.next_change
         changed = False
-        values = st.values
+        values, raws, counts, fulls, all_times = st.values, st.raws, st.counts, st.full, st.times
         for i in indexes:
-            rule = c.rules[i]
-            if rule.inactive_days is not None:
-                limit = rule.inactive_days * DAY
+            spec = specs[i]
+            if spec.idle is not None:
                 if st.last_seen == -NEVER:
                     raw, change, n = 0.0, NEVER, 0
-                elif now - st.last_seen >= limit:
-                    raw, change, n = rule.points, NEVER, 1
+                elif now - st.last_seen >= spec.idle:
+                    raw, change, n = spec.points, NEVER, 1
                 else:
-                    raw, change, n = 0.0, st.last_seen + limit, 0
+                    raw, change, n = 0.0, st.last_seen + spec.idle, 0
                 full_points = raw
             else:
-                raw, change, n, full_points = self._event_rule(i, rule, st.times[i], now)
-            st.raws[i], st.counts[i], st.full[i] = raw, n, full_points
-            if c.cap_first[i]:
-                value = _clamp(full_points, rule.min, rule.max) * (raw / full_points) if full_points else 0.0
+                times = all_times[i]
+                if not times:
+                    if values[i] != 0.0:
+                        values[i] = 0.0
+                        changed = True
+                    raws[i] = fulls[i] = 0.0
+                    counts[i] = 0
+                    continue
+                raw, change, n, full_points = _event_rule(spec, times, now)
+            raws[i], counts[i], fulls[i] = raw, n, full_points
+            if spec.cap_first:
+                value = _clamp(full_points, spec.min, spec.max) * (raw / full_points) if full_points else 0.0
+            elif spec.max is not None and raw > spec.max:
+                value = spec.max
+            elif spec.min is not None and raw < spec.min:
+                value = spec.min
             else:
-                value = _clamp(raw, rule.min, rule.max)
+                value = raw
             if value != values[i]:
                 values[i] = value
                 changed = True
@@ -363,48 +434,6 @@ class Scorer:
             self._tiebreak += 1
             st.queued = st.next_change
             heapq.heappush(self._due, (st.next_change, self._tiebreak, st.key))
-
-    def _event_rule(self, i: int, rule: Rule, times: list[float], now: float) -> tuple[float, float, int, float]:
-        """(raw points after decay, when the raw next changes, occurrences counted, undecayed points)."""
-        c = self._c
-        window = c.window[i]
-        if window != NEVER and times and times[0] < now - window:
-            del times[:bisect_left(times, now - window)]  # now only moves forward: gone for good
-        end = len(times)
-        while end and times[end - 1] > now:  # events stamped after `now` (a clock behind the data) wait
-            end -= 1
-        if not end:
-            return 0.0, NEVER, 0, 0.0
-        decay = c.decay[i]
-        if rule.count == "once":
-            need = rule.event.min_count
-            if end < need:
-                return 0.0, NEVER, end, 0.0
-            factor, step = _decay(decay, now - times[end - 1])
-            expiry = times[end - need] + window - now  # the count drops below min_count
-            return rule.points * factor, now + min(step, expiry), end, rule.points
-        points = rule.points
-        total = undecayed = 0.0
-        soonest = NEVER
-        cap_first = c.cap_first[i]
-        for k in range(end - 1, -1, -1):
-            factor, step = _decay(decay, now - times[k])
-            if factor == 0.0:
-                del times[:k + 1]  # decayed to nothing for good (step and linear curves stay at 0)
-                break
-            total += points * factor
-            undecayed += points
-            if step < soonest:
-                soonest = step
-            if window != NEVER and times[k] + window - now < soonest:
-                soonest = times[k] + window - now
-            # Newest first: once the partial sum is past the rule's cap, older occurrences cannot change the value
-            # until one of these newer ones decays (tracked by `soonest`).
-            if not cap_first and rule.max is not None and points > 0 and total >= rule.max:
-                break
-            if not cap_first and rule.min is not None and points < 0 and total <= rule.min:
-                break
-        return total, now + soonest, end, undecayed
 
     def _combine(self, st: ContactState, groups: Iterable[int]) -> None:
         """Re-add the named groups, then the dimensions, the total and the stage."""
@@ -442,7 +471,13 @@ class Scorer:
         stage = st.stage
         mins = c.stage_mins
         if not (total >= mins[stage] and (stage + 1 == len(mins) or total < mins[stage + 1])):
-            st.stage = stage_for(self.model, total, stage)
+            up = 0
+            for k, low in enumerate(mins):
+                if total >= low:
+                    up = k
+            while stage > up and total < mins[stage] - c.hysteresis:  # leave only below min - hysteresis
+                stage -= 1
+            st.stage = up if up > stage else stage
 
     def _combined(self, st: ContactState) -> float:
         w = self._c.fit_weight
