@@ -78,12 +78,13 @@ class _Account:
 
 class Sync:
     def __init__(self, client: HubSpotClient, *, model: ScoreModel | None = None, mapping: SyncMapping | None = None,
-                 outbox: Outbox | None = None, send_events: bool = True):
+                 outbox: Outbox | None = None, send_events: bool = True, workers: int = 4):
         self.client = client
         self.model = model or load_model()
         self.mapping = mapping or load_mapping()
         self.outbox = outbox or Outbox()
         self.send_events = send_events
+        self.workers = workers  # batches in flight at once: the client's limiter paces them all
         self.scorer = Scorer(self.model)
         self.summary = SyncSummary()
         self.event_names: dict[str, str] = {}
@@ -286,7 +287,8 @@ class Sync:
             self.outbox.bury(kind, item[0], {"properties": item[1]}, reason(error))
             self.summary.records_dead += 1
 
-        self.summary.refused_batches += deliver(changes, CONTACT_BATCH, send, accepted, refused)
+        self.summary.refused_batches += deliver(changes, CONTACT_BATCH, send, accepted, refused,
+                                               workers=self.workers)
 
     def _associate(self, emails: set[str], accounts: Sequence[str]) -> None:
         pairs: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
@@ -327,7 +329,8 @@ class Sync:
                 self.outbox.bury(kind, item[0], {"from": item[1], "to": item[2]}, reason(error))
                 self.summary.records_dead += 1
 
-            self.summary.refused_batches += deliver(todo, CONTACT_BATCH, send, accepted, refused)
+            self.summary.refused_batches += deliver(todo, CONTACT_BATCH, send, accepted, refused,
+                                                   workers=self.workers)
 
     def _send_events(self) -> None:
         if not self.send_events:
@@ -351,7 +354,8 @@ class Sync:
                 self.outbox.mark_dead(item[0], reason(error))
                 self.summary.events_dead += 1
 
-            self.summary.refused_batches += deliver(pending, EVENT_BATCH, send, accepted, refused)
+            self.summary.refused_batches += deliver(pending, EVENT_BATCH, send, accepted, refused,
+                                                   workers=self.workers)
 
 
 def profile_of(email: str, user: Mapping[str, Any], account: Mapping[str, Any]) -> dict[str, Any]:
