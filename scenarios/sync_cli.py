@@ -60,7 +60,7 @@ def run_sync(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from scoring.client import HubSpotClient, HubSpotError, Unavailable
-    from scoring.engine import from_iso
+    from scoring.scores import from_iso
     from scoring.mapping import load_mapping
     from scoring.model import ModelError, load_model
     from scoring.outbox import Outbox
@@ -167,7 +167,7 @@ def run_calibrate(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from scoring.calibrate import calibrate
-    from scoring.engine import from_iso
+    from scoring.scores import from_iso
     from scoring.model import ModelError, load_model
     from scoring.sync import profile_of
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from scoring.engine import Scorer, from_iso, to_seconds
+from scoring.engine import Scorer, to_seconds
+from scoring.scores import from_iso
 from scoring.model import ScoreModel
 
 THRESHOLDS = tuple(range(10, 100, 5))

@@ -20,64 +20,22 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from scoring.model import Group, Predicate, Rule, ScoreModel
+from scoring.model import Group, Rule, ScoreModel
+from scoring.scores import GroupResult, RuleResult, Score, clamp, grade_for, matches, norm, stage_for
 
 DAY = 86_400.0
 NEVER = math.inf
-MAX_REASONS = 4
 
 
 class Event(NamedTuple):
     name: str
     at: datetime
     properties: Mapping[str, Any] = {}
-
-
-@dataclass(frozen=True)
-class RuleResult:
-    id: str
-    label: str
-    group: str
-    occurrences: int
-    raw: float  # after decay, before the rule's clamp
-    value: float
-    capped: bool
-
-
-@dataclass(frozen=True)
-class GroupResult:
-    name: str
-    category: str
-    raw: float
-    value: float
-    capped: bool
-
-
-@dataclass(frozen=True)
-class Score:
-    total: float
-    fit: float  # normalised
-    engagement: float  # normalised
-    stage: str
-    grade: str
-    rules: tuple[RuleResult, ...] = ()
-    groups: tuple[GroupResult, ...] = ()
-    caps: tuple[str, ...] = ()
-
-    @property
-    def reasons(self) -> str:
-        """The top contributions as one line: "+25 key feature used | +20 5 logins in 7d | -100 competitor"."""
-        hits = sorted((r for r in self.rules if r.value), key=lambda r: (-abs(r.value), r.id))[:MAX_REASONS]
-        return " | ".join(f"{_points(r.value)} {r.label}" for r in hits)
-
-
-def _points(value: float) -> str:
-    return f"{value:+.0f}" if value == round(value) else f"{value:+.1f}"
 
 
 def to_seconds(moment: datetime) -> float:
@@ -120,7 +78,7 @@ class _Compiled:
         self.by_event: dict[str, list[tuple[int, tuple[tuple[str, frozenset], ...]]]] = {}
         for i, rule in enumerate(self.rules):
             if rule.event is not None:
-                where = tuple((k, frozenset(_norm(x) for x in (v if isinstance(v, tuple) else (v,))))
+                where = tuple((k, frozenset(norm(x) for x in (v if isinstance(v, tuple) else (v,))))
                               for k, v in rule.event.where.items())
                 self.by_event.setdefault(rule.event.name, []).append((i, where))
         self.fit_rules = [i for i, r in enumerate(self.rules) if r.when is not None]
@@ -211,10 +169,6 @@ def _window_seconds(rule: Rule, group: Group) -> float:
     return min(days) * DAY if days else NEVER
 
 
-def _norm(value: Any) -> str:
-    return str(value).lower()
-
-
 def _decay(curve: str, period: float, p: float, age: float) -> tuple[float, float]:
     """(factor, seconds until the factor next changes) for an occurrence `age` seconds old."""
     if curve == "step":
@@ -225,14 +179,6 @@ def _decay(curve: str, period: float, p: float, age: float) -> tuple[float, floa
         factor = 1 - p * age / period
         return (factor, 0.0) if factor > 0 else (0.0, NEVER)
     return 0.5 ** (age / period), 0.0
-
-
-def _clamp(value: float, low: float | None, high: float | None) -> float:
-    if high is not None and value > high:
-        return high
-    if low is not None and value < low:
-        return low
-    return value
 
 
 # -- per contact ---------------------------------------------------------------------------------------------
@@ -275,9 +221,6 @@ class Scorer:
     def __contains__(self, key: Any) -> bool:
         return key in self._contacts
 
-    def keys(self) -> Iterable[Any]:
-        return self._contacts.keys()
-
     def stage_index(self, name: str) -> int:
         return [s.name for s in self.model.stages].index(name)
 
@@ -300,7 +243,7 @@ class Scorer:
             rule = self._c.rules[i]
             raw = rule.points if matches(rule.when, profile) else 0.0
             st.raws[i], st.full[i], st.counts[i] = raw, raw, int(bool(raw))
-            st.values[i] = _clamp(raw, rule.min, rule.max)
+            st.values[i] = clamp(raw, rule.min, rule.max)
         self._combine(st, self._c.fit_groups)
 
     def observe(self, key: Any, name: str, at: float, properties: Mapping[str, Any] = {}) -> ContactState:
@@ -309,7 +252,7 @@ class Scorer:
         c = self._c
         touched = []
         for i, where in c.by_event.get(name, ()):
-            if where and not all(_norm(properties.get(k)) in allowed for k, allowed in where):
+            if where and not all(norm(properties.get(k)) in allowed for k, allowed in where):
                 continue
             times = st.times[i]
             if times and at < times[-1]:
@@ -411,7 +354,7 @@ class Scorer:
                 raw, change, n, full_points = _event_rule(spec, times, now)
             raws[i], counts[i], fulls[i] = raw, n, full_points
             if spec.cap_first:
-                value = _clamp(full_points, spec.min, spec.max) * (raw / full_points) if full_points else 0.0
+                value = clamp(full_points, spec.min, spec.max) * (raw / full_points) if full_points else 0.0
             elif spec.max is not None and raw > spec.max:
                 value = spec.max
             elif spec.min is not None and raw < spec.min:
@@ -449,9 +392,9 @@ class Scorer:
                 undecayed = 0.0
                 for i in members:
                     rule = c.rules[i]
-                    undecayed += _clamp(st.full[i], rule.min, rule.max)
+                    undecayed += clamp(st.full[i], rule.min, rule.max)
                 # The cap applies to the undecayed points; decay then takes its share of what the cap left.
-                group_values[g] = _clamp(undecayed, low, high) * (raw / undecayed) if undecayed else 0.0
+                group_values[g] = clamp(undecayed, low, high) * (raw / undecayed) if undecayed else 0.0
             elif high is not None and raw > high:
                 group_values[g] = high
             elif low is not None and raw < low:
@@ -464,9 +407,9 @@ class Scorer:
         for g in c.timed_groups:
             engagement += group_values[g]
         f, e = c.fit_dimension, c.engagement_dimension
-        st.fit = 100 * _clamp(fit, f.min, f.max) / f.scale
-        st.engagement = 100 * _clamp(engagement, e.min, e.max) / e.scale
-        total = _clamp(self._combined(st), c.total_min, c.total_max)
+        st.fit = 100 * clamp(fit, f.min, f.max) / f.scale
+        st.engagement = 100 * clamp(engagement, e.min, e.max) / e.scale
+        total = clamp(self._combined(st), c.total_min, c.total_max)
         st.total = total
         stage = st.stage
         mins = c.stage_mins
@@ -482,106 +425,3 @@ class Scorer:
     def _combined(self, st: ContactState) -> float:
         w = self._c.fit_weight
         return w * st.fit + (1 - w) * st.engagement
-
-    def grade(self, key: Any) -> str:
-        st = self._contacts[key]
-        return grade_for(self.model, st.fit, st.engagement)
-
-
-def stage_for(model: ScoreModel, total: float, previous: int | None) -> int:
-    """The index of the stage a score is in; with hysteresis, a contact leaves a stage only below its min minus
-    `hysteresis` (so decay does not make it flap)."""
-    up = 0
-    for k, stage in enumerate(model.stages):
-        if total >= stage.min:
-            up = k
-    if previous is None or previous <= up:
-        return up
-    current = previous
-    while current > up and total < model.stages[current].min - model.hysteresis:
-        current -= 1
-    return current
-
-
-def grade_for(model: ScoreModel, fit: float, engagement: float) -> str:
-    grades = model.grades
-    letter = next((k for k, low in grades.fit.items() if fit >= low), list(grades.fit)[-1])
-    digit = next((k for k, low in grades.engagement.items() if engagement >= low), list(grades.engagement)[-1])
-    return letter + digit
-
-
-def account_score(model: ScoreModel, account: Mapping[str, Any], engagements: Iterable[float]) -> Score:
-    """A company's score: the fit of the company (the model's `account.fit_rules`) and its users' normalised
-    engagement aggregated (`account.engagement`: sum, max or mean), combined as a contact's are."""
-    spec = model.account
-    if spec is None:
-        raise ValueError(f"model {model.name} has no account section")
-    rules = []
-    for rule in spec.fit_rules:
-        raw = rule.points if matches(rule.when, account) else 0.0
-        value = _clamp(raw, rule.min, rule.max)
-        rules.append(RuleResult(rule.id, rule.label, "account fit", int(bool(raw)), raw, value, raw != value))
-    fit_points = sum(r.value for r in rules)
-    fit = 100 * _clamp(fit_points, spec.fit.min, spec.fit.max) / spec.fit.scale
-    values = list(engagements)
-    if not values:
-        engagement = 0.0
-    elif spec.engagement == "max":
-        engagement = max(values)
-    elif spec.engagement == "mean":
-        engagement = sum(values) / len(values)
-    else:
-        engagement = sum(values)
-    engagement = min(engagement, 100.0)
-    w = model.fit_weight
-    total = _clamp(w * fit + (1 - w) * engagement, model.total.min, model.total.max)
-    stage = model.stages[stage_for(model, total, None)].name
-    return Score(round(total, 2), round(fit, 2), round(engagement, 2), stage, grade_for(model, fit, engagement),
-                 tuple(rules))
-
-
-# -- predicates ----------------------------------------------------------------------------------------------
-
-def matches(predicate: Predicate, profile: Mapping[str, Any]) -> bool:
-    value = profile.get(predicate.property)
-    op = predicate.op
-    if op == "known":
-        return value not in (None, "")
-    if op == "unknown":
-        return value in (None, "")
-    if value in (None, ""):
-        return op in ("neq", "not_in")
-    if op in ("gte", "lte", "between"):
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return False
-        if op == "gte":
-            return number >= float(predicate.value)
-        if op == "lte":
-            return number <= float(predicate.value)
-        low, high = (float(v) for v in predicate.values)
-        return low <= number <= high
-    text = _norm(value)
-    if op == "eq":
-        return text == _norm(predicate.value)
-    if op == "neq":
-        return text != _norm(predicate.value)
-    wanted = [_norm(v) for v in predicate.values]
-    if op == "in":
-        return text in wanted
-    if op == "not_in":
-        return text not in wanted
-    if op == "ends_with_any":
-        return any(text.endswith(w) for w in wanted)
-    words = f" {''.join(ch if ch.isalnum() else ' ' for ch in text)} "
-    return any(f" {w} " in words for w in wanted)  # contains_any: whole words or phrases
-
-
-def from_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def events_of(rows: Sequence[Mapping[str, Any]]) -> list[Event]:
-    """Product event rows (`{"event", "timestamp", "properties"}`, as the scenarios write them) as Events."""
-    return [Event(row["event"], from_iso(row["timestamp"]), row.get("properties") or {}) for row in rows]

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from scoring.batches import deliver, reason
 from scoring.client import HubSpotClient, HubSpotError
-from scoring.engine import Scorer, account_score, from_iso, to_seconds
+from scoring.engine import Scorer, to_seconds
+from scoring.scores import account_score, from_iso
 from scoring.mapping import SyncMapping, load_mapping
 from scoring.model import ScoreModel, load_model
 from scoring.outbox import Outbox
@@ -55,7 +56,6 @@ class SyncSummary:
     skipped_unchanged: int = 0
     records_dead: int = 0
     refused_batches: int = 0
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,7 +110,11 @@ class Sync:
     # -- the day's work -------------------------------------------------------------------------------------
 
     def push(self, events: Iterable[Mapping[str, Any]], now: datetime) -> None:
-        rows = list({row["id"]: row for row in reversed(list(events))}.values())[::-1]  # a repeated id: first wins
+        rows, seen = [], set()
+        for row in events:  # a repeated id: the first wins, as HubSpot keeps the first occurrence of a uuid
+            if row["id"] not in seen:
+                seen.add(row["id"])
+                rows.append(row)
         verdicts = self.outbox.record_events([(row["id"], self._event_body(row)) for row in rows])
         live: set[str] = set()
         for row in rows:

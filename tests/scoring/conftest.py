@@ -67,6 +67,15 @@ class Events:
             self.add(who, "logged_in", start + timedelta(days=1, hours=k))
 
 
+def world(n: int) -> tuple[list[dict], list[dict], Events]:
+    """n users at n ICP companies, each on the PQL journey, an hour apart."""
+    people = [user(k) for k in range(1, n + 1)]
+    events = Events()
+    for k, who in enumerate(people):
+        events.journey(who, T0 + timedelta(hours=k))
+    return people, [account(k) for k in range(1, n + 1)], events
+
+
 def make_client(portal, sim_time: SimTime | None = None, **options) -> HubSpotClient:
     sim_time = sim_time or SimTime(portal)
     options.setdefault("timeout", 2.0)

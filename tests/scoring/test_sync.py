@@ -27,6 +27,20 @@ def writes(portal) -> int:
     return sum(portal.journal.count(method=m) for m in ("POST", "PATCH", "PUT", "DELETE"))
 
 
+def one_pql(make_sync, *more: tuple[str, dict]):
+    """A sync that pushed one ICP VP's journey (a PQL, 88) two days in, and `more` (name, properties) a day later."""
+    sync = make_sync()
+    sync.ensure_schema()
+    ann = user(1)
+    sync.add_profiles([ann], [account(1)])
+    events = Events()
+    events.journey(ann)
+    for name, properties in more:
+        events.add(ann, name, T0 + timedelta(days=3), **properties)
+    sync.push(events.rows, T0 + timedelta(days=3 if more else 2))
+    return sync, ann
+
+
 def test_schema_is_ensured_once(hubspot_sim, make_sync):
     make_sync().ensure_schema()
     with hubspot_sim.client() as http:
@@ -41,13 +55,7 @@ def test_schema_is_ensured_once(hubspot_sim, make_sync):
 
 
 def test_a_pql_journey_lands_as_contact_properties_score_and_lifecycle_stage(hubspot_sim, make_sync):
-    sync = make_sync()
-    sync.ensure_schema()
-    ann = user(1)
-    sync.add_profiles([ann], [account(1)])
-    events = Events()
-    events.journey(ann)
-    sync.push(events.rows, T0 + timedelta(days=2))
+    sync, ann = one_pql(make_sync)
     got = contact(hubspot_sim, ann["email"])["properties"]
     assert {k: got[k] for k in ("trial_status", "key_feature_activated", "teammates_invited", "firstname",
                                 "jobtitle", "product_user_id")} == {
@@ -120,15 +128,8 @@ def test_a_poison_record_is_dead_lettered_and_its_batch_mates_land(hubspot_sim, 
 
 
 def test_an_upgrade_is_a_closed_won_deal_with_the_arr_on_contact_and_company(hubspot_sim, make_sync):
-    sync = make_sync()
-    sync.ensure_schema()
-    ann = user(1)
-    sync.add_profiles([ann], [account(1)])
-    events = Events()
-    events.journey(ann)
-    events.add(ann, "upgraded", T0 + timedelta(days=3), plan="team", seats=3, arr=1080.0, currency="USD",
-               billing_period="annual")
-    sync.push(events.rows, T0 + timedelta(days=3))
+    sync, ann = one_pql(make_sync, ("upgraded", {"plan": "team", "seats": 3, "arr": 1080.0, "currency": "USD",
+                                                 "billing_period": "annual"}))
     with hubspot_sim.client() as http:
         deal = http.get("/crm/v3/objects/deals/a1", params={
             "idProperty": "billing_subscription_id", "properties": "amount,dealstage,pipeline,dealname",
@@ -149,13 +150,7 @@ def test_an_upgrade_is_a_closed_won_deal_with_the_arr_on_contact_and_company(hub
 
 
 def test_decay_moves_scores_with_time_alone(hubspot_sim, make_sync):
-    sync = make_sync()
-    sync.ensure_schema()
-    ann = user(1)
-    sync.add_profiles([ann], [account(1)])
-    events = Events()
-    events.journey(ann)
-    sync.push(events.rows, T0 + timedelta(days=2))
+    sync, ann = one_pql(make_sync)
     assert contact(hubspot_sim, ann["email"])["properties"]["pql_score"] == "88"
     sync.sweep(T0 + timedelta(days=9))  # the logins leave their 7-day window
     assert contact(hubspot_sim, ann["email"])["properties"]["pql_score"] == "76"

@@ -8,17 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.scoring.conftest import T0, Events, account, make_client, occurrence_ids, user
+from tests.scoring.conftest import T0, make_client, occurrence_ids, world
 
 pytestmark = pytest.mark.hubspot(frozen_at="2026-03-02T09:00:00Z")
-
-
-def world(n: int) -> tuple[list[dict], list[dict], Events]:
-    people = [user(k) for k in range(1, n + 1)]
-    events = Events()
-    for k, who in enumerate(people):
-        events.journey(who, T0 + timedelta(hours=k))
-    return people, [account(k) for k in range(1, n + 1)], events
 
 
 def test_every_event_is_acknowledged_or_dead_lettered_and_a_poison_event_blocks_nobody(hubspot_sim, make_sync):

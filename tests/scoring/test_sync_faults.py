@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.scoring.conftest import T0, Events, SimTime, account, make_client, user
+from tests.scoring.conftest import T0, SimTime, make_client, world
 
 pytestmark = pytest.mark.hubspot(frozen_at="2026-03-02T09:00:00Z")
 
@@ -22,14 +22,6 @@ FAULTS = [
     {"match": {"method": "POST", "path": "/crm/v4/associations/*"},
      "action": {"status": 500, "afterApply": True}, "times": 2},
 ]
-
-
-def world(n: int) -> tuple[list[dict], list[dict], Events]:
-    people = [user(k) for k in range(1, n + 1)]
-    events = Events()
-    for k, who in enumerate(people):
-        events.journey(who, T0 + timedelta(hours=k))
-    return people, [account(k) for k in range(1, n + 1)], events
 
 
 def search_all(portal, object_type: str, prop: str) -> list[str]:
