@@ -8,6 +8,7 @@
     sync.sweep(now)                                     # as time passes with no events: decay, windows
     sync.flush(now)                                     # at the end of a run: writes held back while catching up
     sync.summary                                        # SyncSummary: sent, upserted, skipped, dead-lettered...
+    sync.explain(email, now)                            # a contact's score, every rule, reasons (no HubSpot call)
 
 `push` records every event in the outbox before anything is sent, scores it (the incremental scorer), applies
 the mapping (trial_started -> trial_status=Active, ...), then writes, in this order: contacts (batch upsert by
@@ -31,7 +32,7 @@ from typing import Any
 from scoring.batches import deliver, reason
 from scoring.client import HubSpotClient, HubSpotError
 from scoring.engine import Scorer, to_seconds
-from scoring.scores import account_score, from_iso
+from scoring.scores import Score, account_score, from_iso
 from scoring.mapping import SyncMapping, load_mapping
 from scoring.model import ScoreModel, load_model
 from scoring.outbox import Outbox
@@ -152,6 +153,10 @@ class Sync:
                 self._held.add(letter.key)
         self.flush(now)
         return revived + sum(1 for letter in letters if letter.kind != "event")
+
+    def explain(self, email: str, now: datetime) -> Score:
+        """A contact's score at `now` as the sync computes it (what it writes, and why)."""
+        return self.scorer.explain(email.strip().lower(), to_seconds(now))
 
     # -- scoring and mapping --------------------------------------------------------------------------------
 

@@ -66,6 +66,8 @@ def test_a_pql_journey_lands_as_contact_properties_score_and_lifecycle_stage(hub
     assert got["pql_reasons"] == "+25 key feature used | +20 ideal industry | +20 5 logins in 7d | +20 100-500 employees"
     assert got["lifecyclestage"] == "salesqualifiedlead"
     assert got["pql_entered_at"] == "2026-03-02T12:01:00.000Z"  # the second invite: 40 + 0.6 x 60 = 76
+    explained = sync.explain(ann["email"].upper(), T0 + timedelta(days=2))
+    assert (explained.total, explained.reasons) == (88, got["pql_reasons"])
 
 
 def test_a_rerun_with_the_same_data_sends_no_writes(hubspot_sim, make_sync):
