@@ -149,14 +149,25 @@ class Sync:
         revived = self.outbox.revive_events()
         self.outbox.forget_dead([(letter.kind, letter.key) for letter in letters if letter.kind != "event"])
         for letter in letters:
-            if letter.kind == "contact" and letter.key in self._contacts:
-                self._held.add(letter.key)
+            self._held.update(self._emails_behind(letter.kind, letter.key))
         self.flush(now)
         return revived + sum(1 for letter in letters if letter.kind != "event")
 
     def explain(self, email: str, now: datetime) -> Score:
         """A contact's score at `now` as the sync computes it (what it writes, and why)."""
         return self.scorer.explain(email.strip().lower(), to_seconds(now))
+
+    def _emails_behind(self, kind: str, key: str) -> set[str]:
+        """The contacts whose next write re-sends a dead-lettered record."""
+        if kind == "contact" or kind.startswith("assoc:"):
+            email = key.removeprefix("contact:")
+            return {email} if email in self._contacts else set()
+        if kind == "deal":
+            account = self._accounts.get(key.removeprefix("deal:"))
+            return set(account.emails) if account else set()
+        if kind == "company":
+            return {e for a in self._accounts.values() if a.row.get("domain") == key for e in a.emails}
+        return set()
 
     # -- scoring and mapping --------------------------------------------------------------------------------
 

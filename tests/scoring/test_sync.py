@@ -160,3 +160,23 @@ def test_decay_moves_scores_with_time_alone(hubspot_sim, make_sync):
     got = contact(hubspot_sim, ann["email"])["properties"]
     assert (got["pql_score"], got["pql_label"]) == ("64", "pql")  # hysteresis: a PQL until below 60
     assert got["lifecyclestage"] == "salesqualifiedlead"  # never moved backwards
+
+
+def test_a_dead_lettered_company_is_sent_again_on_replay(hubspot_sim, make_sync):
+    sync = make_sync()
+    sync.ensure_schema()
+    people, accounts = [user(1), user(2)], [account(1), account(2, industry="NOT_AN_INDUSTRY")]
+    sync.add_profiles(people, accounts)
+    events = Events()
+    for who in people:
+        events.add(who, "trial_started", T0)
+    sync.push(events.rows, T0)
+    assert [(d.kind, d.key) for d in sync.outbox.dead_letters()] == [("company", "company2.io")]
+    accounts[1]["industry"] = "INTERNET"  # the cause, fixed at the source
+    assert sync.replay_dead_letters(T0) == 1
+    assert sync.outbox.dead_letters() == []
+    with hubspot_sim.client() as http:
+        got = http.get("/crm/v3/objects/companies/company2.io", params={
+            "idProperty": "domain", "properties": "industry", "associations": "contacts"}).json()
+    assert got["properties"]["industry"] == "INTERNET"
+    assert len(got["associations"]["contacts"]["results"]) == 1
