@@ -29,6 +29,7 @@ from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from simulator.harness.journal import Journal
 from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Job, Scheduler
+from simulator.workflows.engine import WorkflowEngine
 
 FIRST_PORTAL_ID = 10_000_001
 TICK_SECONDS = 0.05  # how often a running clock's due work is looked for
@@ -73,6 +74,7 @@ class PortalStores:
 
     crm: CrmStores
     searches: dict[str, ObjectSearch]
+    workflows: WorkflowEngine
 
 
 class Portal:
@@ -103,7 +105,9 @@ class Portal:
             )
             for t in OBJECT_TYPES
         }
-        return PortalStores(crm, searches)
+        workflows = WorkflowEngine(crm, lock=self.lock, now=self.clock.now, portal_id=self.id,
+                                   schedule_at=self.schedule_at)
+        return PortalStores(crm, searches, workflows)
 
     def install(self, stores: PortalStores) -> None:
         """Swap in a whole set of stores; due work of the old ones is dropped with them, the new ones resume theirs."""
@@ -114,6 +118,8 @@ class Portal:
             self._properties = stores.crm.properties
             self._objects = {t.name: stores.crm.objects(t.name) for t in OBJECT_TYPES}
             self._searches = stores.searches
+            self.workflows = stores.workflows
+            self.workflows.resume()  # after every other store is in: its watches and wake-ups are the new ones'
 
     def reset(self) -> None:
         """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""
