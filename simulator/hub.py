@@ -27,6 +27,7 @@ from simulator.feed import ChangeFeed, ClockMoved
 from simulator.harness.faults import FaultStore
 from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from simulator.harness.journal import Journal
+from simulator.lists.store import ListStore
 from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Job, Scheduler
 
@@ -47,6 +48,7 @@ class PortalSettings:
         self.rate_limits = True
         self.retry_after = False
         self.search_index_delay_ms = 0  # HubSpot's search indexing delay: opt-in, so tests stay deterministic
+        self.list_processing_delay_ms = 0  # HubSpot's list processing: opt-in, shows as processingStatus PROCESSING
         self.api_limit_increases = 0
         self.secondly_headers = False  # X-HubSpot-RateLimit-Secondly(-Remaining): older captures only
         self.journal = True
@@ -60,6 +62,7 @@ class PortalSettings:
             "rateLimits": self.rate_limits,
             "retryAfter": self.retry_after,
             "searchIndexDelayMs": self.search_index_delay_ms,
+            "listProcessingDelayMs": self.list_processing_delay_ms,
             "apiLimitIncreases": self.api_limit_increases,
             "secondlyHeaders": self.secondly_headers,
             "journal": self.journal,
@@ -73,6 +76,7 @@ class PortalStores:
 
     crm: CrmStores
     searches: dict[str, ObjectSearch]
+    lists: ListStore
 
 
 class Portal:
@@ -103,7 +107,11 @@ class Portal:
             )
             for t in OBJECT_TYPES
         }
-        return PortalStores(crm, searches)
+        lists = ListStore(
+            crm, self.lock, self.clock.now, self.schedule_at,
+            processing_delay=lambda: timedelta(milliseconds=self.settings.list_processing_delay_ms),
+        )
+        return PortalStores(crm, searches, lists)
 
     def install(self, stores: PortalStores) -> None:
         """Swap in a whole set of stores; due work of the old ones is dropped with them, the new ones resume theirs."""
@@ -114,6 +122,8 @@ class Portal:
             self._properties = stores.crm.properties
             self._objects = {t.name: stores.crm.objects(t.name) for t in OBJECT_TYPES}
             self._searches = stores.searches
+            self.lists = stores.lists
+            self.lists.resume()
 
     def reset(self) -> None:
         """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""
