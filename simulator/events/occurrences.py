@@ -189,7 +189,7 @@ class Timelines:
             else:
                 lower = max(lower, start) if lower else start
         spans = [_span(found, lower, upper, descending) for found in sources]
-        merged: Iterable[Occurrence] = spans[0] if len(spans) == 1 else heapq.merge(*spans, key=_key, reverse=descending)
+        merged = spans[0] if len(spans) == 1 else heapq.merge(*spans, key=_key, reverse=descending)
         page = list(itertools.islice(merged, limit + 1))
         if len(page) > limit:
             return page[:limit], page[limit].key

@@ -284,7 +284,8 @@ class EventStore:
 
     def occurrences(self, *, object_type: str | None, object_id: str | None, email: str | None,
                     event_type: str | None, occurred_after: datetime | None, occurred_before: datetime | None,
-                    descending: bool, after: Key | None, limit: int) -> tuple[list[Occurrence], Key | None]:  # fmt: skip
+                    descending: bool, after: Key | None,
+                    limit: int) -> tuple[list[Occurrence], Key | None]:  # fmt: skip
         """A page of occurrences (GET /events/v3/events); an unknown event type or record has none."""
         with self._lock:
             store = self._recorded_type(object_type) if object_type is not None else None
