@@ -284,9 +284,10 @@ class EventStore:
 
     def occurrences(self, *, object_type: str | None, object_id: str | None, email: str | None,
                     event_type: str | None, occurred_after: datetime | None, occurred_before: datetime | None,
-                    descending: bool, after: Key | None,
-                    limit: int) -> tuple[list[Occurrence], Key | None]:  # fmt: skip
-        """A page of occurrences (GET /events/v3/events); an unknown event type or record has none."""
+                    descending: bool, after: Key | None, limit: int, ids: Sequence[str] | None = None,
+                    properties: dict[str, str] | None = None) -> tuple[list[Occurrence], Key | None]:  # fmt: skip
+        """A page of occurrences (GET /events/v3/events); an unknown event type or record has none. `ids` and
+        `properties` (name -> value) narrow it further."""
         with self._lock:
             store = self._recorded_type(object_type) if object_type is not None else None
             record = None
@@ -309,7 +310,7 @@ class EventStore:
                 ]  # fmt: skip
             return self._timelines.select(
                 record=record, event_type_ids=types, occurred_after=occurred_after, occurred_before=occurred_before,
-                start=after, descending=descending, limit=limit,
+                start=after, descending=descending, limit=limit, keep=_keep(ids, properties),
             )  # fmt: skip
 
     @staticmethod
@@ -386,3 +387,11 @@ class EventStore:
         return Occurrence(str(raw["id"]), definition.object_type_id, definition.fully_qualified_name,
                           definition.object_type, str(raw["objectId"]), at, properties,
                           self._timelines.next_seq())  # fmt: skip
+
+
+def _keep(ids: Sequence[str] | None, properties: dict[str, str] | None) -> Callable[[Occurrence], bool] | None:
+    if not ids and not properties:
+        return None
+    wanted = set(ids or ())
+    pairs = list((properties or {}).items())
+    return lambda o: (not wanted or o.id in wanted) and all(o.properties.get(k) == v for k, v in pairs)

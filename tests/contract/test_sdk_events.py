@@ -22,8 +22,8 @@ def sdk(hubspot_sim) -> HubSpot:
 def event(sdk) -> dict:
     answer = sdk.api_request({"method": "POST", "path": "/events/v3/event-definitions", "body": {
         "label": "Feature used", "name": "feature_used", "primaryObject": "CONTACT", "includeDefaultProperties": True,
-        "propertyDefinitions": [{"name": "feature", "label": "Feature", "type": "enumeration",
-                                 "options": [{"label": "Reports", "value": "reports"}, {"label": "API", "value": "api"}]}],
+        "propertyDefinitions": [{"name": "feature", "label": "Feature", "type": "enumeration", "options": [
+            {"label": "Reports", "value": "reports"}, {"label": "API", "value": "api"}]}],
     }})  # fmt: skip
     assert answer.status_code == 201, answer.text
     return answer.json()

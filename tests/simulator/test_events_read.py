@@ -58,6 +58,15 @@ def test_filters_by_record_event_type_and_time(api, names):
     assert read(api, objectType="contact", objectId="999999")["results"] == []
 
 
+def test_ids_and_property_values_narrow_the_page(api, names):
+    login, _ = names
+    ann = contact(api, "ann@acme.io")
+    send_days(api, login, ann, [1, 2, 3])
+    assert days(read(api, **{"property.n": "2"})) == [2]
+    ids = [o["id"] for o in read(api, sort="occurredAt")["results"]]
+    assert days(read(api, id=[ids[0], ids[2]], sort="occurredAt")) == [1, 3]
+
+
 def test_cursor_paging_walks_every_occurrence_once_in_both_orders(api, names):
     login, _ = names
     ann = contact(api, "ann@acme.io")
@@ -81,6 +90,9 @@ def test_a_bad_query_is_refused(api, names):
         ({"occurredAfter": "soon"},
          "Query parameter occurredAfter must be an ISO-8601 date-time or epoch milliseconds, got 'soon'"),
         ({"limit": "0"}, "Query parameter limit must be between 1 and 100, got 0"),
+        ({"objectProperty.domain": "acme.io"},
+         "hubsim reads events by objectProperty.email only, not objectProperty.domain"),
+        ({"before": "x"}, "hubsim pages events forwards only: use after (paging.next.after)"),
     ):  # fmt: skip
         answer = api.get(EVENTS, params=params)
         assert (answer.status_code, answer.json()["message"]) == (400, message)
