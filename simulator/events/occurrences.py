@@ -241,3 +241,12 @@ def _remove(found: list[Occurrence], occurrence: Occurrence) -> None:
     at = bisect.bisect_left(found, occurrence.key, key=_key)
     if at < len(found) and found[at] is occurrence:
         del found[at]
+
+
+def keep_filter(ids: Sequence[str] | None, properties: dict[str, str] | None) -> Callable[[Occurrence], bool] | None:
+    """What GET /events/v3/events keeps when it names occurrence ids or property values (None: everything)."""
+    if not ids and not properties:
+        return None
+    wanted = set(ids or ())
+    pairs = list((properties or {}).items())
+    return lambda o: (not wanted or o.id in wanted) and all(o.properties.get(k) == v for k, v in pairs)

@@ -30,7 +30,7 @@ from simulator.events.definitions import (
     name_from_label,
     patched_property,
 )
-from simulator.events.occurrences import Key, Occurrence, Timelines
+from simulator.events.occurrences import Key, Occurrence, Timelines, keep_filter
 from simulator.events.send import SEND_BATCH_LIMIT, EventSend, PlannedSend, SendPlanner, UnknownEmail, live_id
 from simulator.feed import EventOccurred, RecordChanged
 
@@ -329,7 +329,7 @@ class EventStore:
                 ]  # fmt: skip
             return self._timelines.select(
                 record=record, event_type_ids=types, occurred_after=occurred_after, occurred_before=occurred_before,
-                start=after, descending=descending, limit=limit, keep=_keep(ids, properties),
+                start=after, descending=descending, limit=limit, keep=keep_filter(ids, properties),
             )  # fmt: skip
 
     @staticmethod
@@ -406,11 +406,3 @@ class EventStore:
         return Occurrence(str(raw["id"]), definition.object_type_id, definition.fully_qualified_name,
                           definition.object_type, str(raw["objectId"]), at, properties,
                           self._timelines.next_seq())  # fmt: skip
-
-
-def _keep(ids: Sequence[str] | None, properties: dict[str, str] | None) -> Callable[[Occurrence], bool] | None:
-    if not ids and not properties:
-        return None
-    wanted = set(ids or ())
-    pairs = list((properties or {}).items())
-    return lambda o: (not wanted or o.id in wanted) and all(o.properties.get(k) == v for k, v in pairs)
