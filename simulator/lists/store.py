@@ -18,6 +18,7 @@ from simulator.crm.stores import CrmStores
 from simulator.errors import HubSpotError, ObjectNotFound, ValidationError
 from simulator.feed import MembershipChanged
 from simulator.lists.engine import Engine, OnChange, Watch
+from simulator.lists.folders import ROOT, Folder, FolderStore
 from simulator.lists.language import AssociationInListFilter, FilterBranch, InListFilter, parse_branch
 from simulator.lists.requests import ListCreate
 
@@ -65,6 +66,7 @@ class ListStore:
         self._ids = itertools.count(1)
         self._schedule_at = schedule_at
         self.engine = Engine(crm.feed, self, now, schedule_at, self._live_records, self._linked_any)
+        self.folders = FolderStore(now, self._lists_in)
 
     # --- the API the workflow engine builds on (interfaces.md) --------------------------------------------------
 
@@ -120,7 +122,7 @@ class ListStore:
         with self._lock:
             self._check_name(request.name, object_type)
             branch = self._plan_branch(request.processing_type, request.filter_branch, object_type)
-            folder_id = str(request.list_folder_id) if request.list_folder_id not in (None, 0, "0") else None
+            folder_id = self.folders.check(str(request.list_folder_id) if request.list_folder_id is not None else None)
             now = self._now()
             found = ObjectList(str(next(self._ids)), request.name, object_type, request.processing_type, branch, now)
             found.folder_id = folder_id
@@ -200,6 +202,34 @@ class ListStore:
 
     def all(self) -> list[ObjectList]:
         return [found for found in self._lists.values() if found.deleted_at is None]
+
+    def reference_count(self, list_id: str) -> int:
+        return sum(1 for other in self.all() if list_id in _lists_read(other.branch))
+
+    def _lists_in(self, folder_id: str) -> list[str]:
+        wanted = None if folder_id == ROOT else folder_id
+        return [found.id for found in self.all() if found.folder_id == wanted]
+
+    def create_folder(self, name: str, parent_id: str | None) -> Folder:
+        with self._lock:
+            return self.folders.create(name, parent_id)
+
+    def rename_folder(self, folder_id: str, name: str | None) -> Folder:
+        with self._lock:
+            return self.folders.rename(folder_id, name)
+
+    def move_folder(self, folder_id: str, parent_id: str) -> Folder:
+        with self._lock:
+            return self.folders.move(folder_id, parent_id)
+
+    def delete_folder(self, folder_id: str) -> None:
+        with self._lock:
+            self.folders.delete(folder_id)
+
+    def move_list(self, list_id: str, folder_id: str) -> None:
+        with self._lock:
+            found = self.get(list_id)
+            found.folder_id = self.folders.check(folder_id)
 
     def delete(self, list_id: str) -> None:
         with self._lock:
