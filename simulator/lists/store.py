@@ -11,7 +11,7 @@ import itertools
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from simulator.crm.object_types import ObjectType, UnknownObjectType, resolve
 from simulator.crm.stores import CrmStores
@@ -22,7 +22,14 @@ from simulator.lists.folders import ROOT, Folder, FolderStore
 from simulator.lists.language import AssociationInListFilter, FilterBranch, InListFilter, parse_branch
 from simulator.lists.requests import ListCreate
 
-Timeline = Callable[[str, str, str], Sequence[Any]]
+
+
+class Events(Protocol):
+    """What lists read of the portal's event store (interfaces.md)."""
+
+    def definition(self, key: str) -> Any | None: ...
+    def timeline(self, object_type: str, object_id: str, event_type_id: str) -> Sequence[Any]: ...
+
 RESTORE_WINDOW = timedelta(days=90)  # HubSpot: a deleted list can be restored for 90 days
 
 
@@ -54,14 +61,13 @@ class ObjectList:
 class ListStore:
     def __init__(self, crm: CrmStores, lock: threading.RLock, now: Callable[[], datetime],
                  schedule_at: Callable[[datetime, Callable[[datetime], None]], None],
-                 processing_delay: Callable[[], timedelta] = lambda: timedelta(0),
-                 timeline: Timeline = lambda type_name, record_id, event_type_id: ()):  # fmt: skip
+                 events: Events, processing_delay: Callable[[], timedelta] = lambda: timedelta(0)):  # fmt: skip
         self._crm = crm
         self._lock = lock
         self._now = now
         self._feed = crm.feed
         self._processing_delay = processing_delay
-        self.timeline = timeline  # the event store's contact timelines, once a portal has one
+        self._events = events
         self._lists: dict[str, ObjectList] = {}
         self._ids = itertools.count(1)
         self._schedule_at = schedule_at
@@ -103,6 +109,13 @@ class ListStore:
 
     def _live_records(self, type_name: str) -> Iterable[Any]:
         return self._crm.objects(type_name).records()
+
+    def timeline(self, type_name: str, record_id: str, event_type_id: str) -> Sequence[Any]:
+        return self._events.timeline(type_name, record_id, event_type_id)
+
+    def event_type_id(self, key: str) -> str | None:
+        definition = self._events.definition(key)
+        return definition.object_type_id if definition is not None else None
 
     def is_member(self, list_id: str, record_id: str) -> bool:
         found = self._lists.get(list_id)
