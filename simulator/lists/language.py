@@ -478,8 +478,8 @@ def _check_filter(item: Any, where: str) -> None:
     filter_type = item.get("filterType")
     if filter_type in UNEVALUATED_FILTERS:
         raise Unevaluated("filterType", filter_type, where)
-    operations = [item.get("operation")] + [line.get("operation") for line in item.get("filterLines") or []
-                                            if isinstance(line, dict)]  # fmt: skip
+    lines = item.get("filterLines") if isinstance(item.get("filterLines"), list) else []
+    operations = [item.get("operation")] + [line.get("operation") for line in lines if isinstance(line, dict)]
     for operation in operations:
         if isinstance(operation, dict):
             _normalize_operation(operation, f"{where}.operation")
