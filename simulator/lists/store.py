@@ -7,7 +7,6 @@ change is published on the portal's feed as MembershipChanged (workflows read it
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
@@ -69,7 +68,7 @@ class ListStore:
         self._processing_delay = processing_delay
         self._events = events
         self._lists: dict[str, ObjectList] = {}
-        self._ids = itertools.count(1)
+        self._next_id = 1
         self._schedule_at = schedule_at
         self.engine = Engine(crm.feed, self, now, schedule_at, self._live_records, self._linked_any)
         self.folders = FolderStore(now, self._lists_in)
@@ -137,8 +136,9 @@ class ListStore:
             branch = self._plan_branch(request.processing_type, request.filter_branch, object_type)
             folder_id = self.folders.check(str(request.list_folder_id) if request.list_folder_id is not None else None)
             now = self._now()
-            found = ObjectList(str(next(self._ids)), request.name, object_type, request.processing_type, branch, now)
+            found = ObjectList(str(self._next_id), request.name, object_type, request.processing_type, branch, now)
             found.folder_id = folder_id
+            self._next_id += 1
             self._lists[found.id] = found
             self._start(found)
             return found
@@ -388,6 +388,33 @@ class ListStore:
 
     def processing_status(self, found: ObjectList) -> str:
         return "PROCESSING" if self._now() < found.ready_at else "COMPLETE"
+
+    # --- snapshots (simulator.lists.persist) -------------------------------------------------------------------
+
+    @property
+    def next_id(self) -> int:
+        return self._next_id
+
+    @next_id.setter
+    def next_id(self, value: int) -> None:
+        self._next_id = value
+
+    def every_list(self) -> list[ObjectList]:
+        """Every list, deleted ones too, in id order."""
+        return sorted(self._lists.values(), key=lambda found: int(found.id))
+
+    def adopt(self, found: ObjectList) -> None:
+        self._lists[found.id] = found
+
+    def follow(self, found: ObjectList, checks: Iterable[tuple[str, datetime]]) -> None:
+        """A restored DYNAMIC list follows its filters again from its saved members and pending window checks."""
+        found.watch = self.engine.watch(found.branch, found.object_type, self._follower(found), joined=found.members)
+        found.members = found.watch.joined
+        for record_id, due in checks:
+            self.engine.restore_wake(found.watch, record_id, due)
+
+    def pending_checks(self, found: ObjectList) -> list[tuple[str, datetime]]:
+        return self.engine.wakes(found.watch) if found.watch is not None else []
 
     # --- the portal's life ----------------------------------------------------------------------------------------
 
