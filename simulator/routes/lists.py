@@ -49,11 +49,11 @@ def search_lists():
     return search_view(portal().lists, body(ListSearch))
 
 
-@bp.get("/<list_id>")
+@bp.get("/<int:list_id>")
 @requires(READ)
-def get_list(list_id: str):
+def get_list(list_id: int):
     store = portal().lists
-    return {"list": list_view(store, store.get(list_id), include_filters=query_bool("includeFilters"))}
+    return {"list": list_view(store, store.get(str(list_id)), include_filters=query_bool("includeFilters"))}
 
 
 @bp.get("/object-type-id/<object_type_id>/name/<list_name>")
@@ -64,46 +64,46 @@ def get_list_by_name(object_type_id: str, list_name: str):
     return {"list": list_view(store, found, include_filters=query_bool("includeFilters"))}
 
 
-@bp.delete("/<list_id>")
+@bp.delete("/<int:list_id>")
 @requires(WRITE)
-def delete_list(list_id: str):
-    portal().lists.delete(list_id)
+def delete_list(list_id: int):
+    portal().lists.delete(str(list_id))
     return "", 204
 
 
-@bp.put("/<list_id>/restore")
+@bp.put("/<int:list_id>/restore")
 @requires(WRITE)
-def restore_list(list_id: str):
-    portal().lists.restore(list_id)
+def restore_list(list_id: int):
+    portal().lists.restore(str(list_id))
     return "", 204
 
 
-@bp.put("/<list_id>/update-list-name")
+@bp.put("/<int:list_id>/update-list-name")
 @requires(WRITE)
-def update_list_name(list_id: str):
+def update_list_name(list_id: int):
     store = portal().lists
-    found = store.rename(list_id, query_str("listName"))
+    found = store.rename(str(list_id), query_str("listName"))
     return {"updatedList": list_view(store, found, include_filters=query_bool("includeFilters"))}
 
 
-@bp.put("/<list_id>/update-list-filters")
+@bp.put("/<int:list_id>/update-list-filters")
 @requires(WRITE)
-def update_list_filters(list_id: str):
+def update_list_filters(list_id: int):
     store = portal().lists
-    found = store.update_filters(list_id, body(ListFilterUpdate).filter_branch)
+    found = store.update_filters(str(list_id), body(ListFilterUpdate).filter_branch)
     return {"updatedList": list_view(store, found, include_filters=True)}
 
 
-@bp.get("/<list_id>/memberships")
+@bp.get("/<int:list_id>/memberships")
 @requires(READ)
-def get_memberships(list_id: str):
-    return _page(list_id, join_order=False)
+def get_memberships(list_id: int):
+    return _page(str(list_id), join_order=False)
 
 
-@bp.get("/<list_id>/memberships/join-order")
+@bp.get("/<int:list_id>/memberships/join-order")
 @requires(READ)
-def get_memberships_in_join_order(list_id: str):
-    return _page(list_id, join_order=True)
+def get_memberships_in_join_order(list_id: int):
+    return _page(str(list_id), join_order=True)
 
 
 def _page(list_id: str, *, join_order: bool):
@@ -112,36 +112,36 @@ def _page(list_id: str, *, join_order: bool):
                             limit=query_int("limit", DEFAULT_PAGE, maximum=None))  # fmt: skip
 
 
-@bp.put("/<list_id>/memberships/add")
+@bp.put("/<int:list_id>/memberships/add")
 @requires(WRITE)
-def add_list_memberships(list_id: str):
-    return portal().lists.add_members(list_id, record_ids(json_body()))
+def add_list_memberships(list_id: int):
+    return portal().lists.add_members(str(list_id), record_ids(json_body()))
 
 
-@bp.put("/<list_id>/memberships/remove")
+@bp.put("/<int:list_id>/memberships/remove")
 @requires(WRITE)
-def remove_list_memberships(list_id: str):
-    return portal().lists.remove_members(list_id, record_ids(json_body()))
+def remove_list_memberships(list_id: int):
+    return portal().lists.remove_members(str(list_id), record_ids(json_body()))
 
 
-@bp.put("/<list_id>/memberships/add-and-remove")
+@bp.put("/<int:list_id>/memberships/add-and-remove")
 @requires(WRITE)
-def add_and_remove_list_memberships(list_id: str):
+def add_and_remove_list_memberships(list_id: int):
     change = body(MembershipChange)
-    return portal().lists.change_members(list_id, change.record_ids_to_add, change.record_ids_to_remove)
+    return portal().lists.change_members(str(list_id), change.record_ids_to_add, change.record_ids_to_remove)
 
 
-@bp.put("/<list_id>/memberships/add-from/<source_list_id>")
+@bp.put("/<int:list_id>/memberships/add-from/<int:source_list_id>")
 @requires(WRITE)
-def add_all_from_source_list(list_id: str, source_list_id: str):
-    portal().lists.add_from(list_id, source_list_id)
+def add_all_from_source_list(list_id: int, source_list_id: int):
+    portal().lists.add_from(str(list_id), str(source_list_id))
     return "", 204
 
 
-@bp.delete("/<list_id>/memberships")
+@bp.delete("/<int:list_id>/memberships")
 @requires(WRITE)
-def remove_all_list_memberships(list_id: str):
-    portal().lists.clear(list_id)
+def remove_all_list_memberships(list_id: int):
+    portal().lists.clear(str(list_id))
     return "", 204
 
 

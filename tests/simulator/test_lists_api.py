@@ -229,3 +229,10 @@ def test_the_processing_delay_shows_as_processing(api):
     api.post("/_sim/clock", json={"advance": 60})
     again = api.get(f"{LISTS}/{listed['listId']}").json()["list"]
     assert (again["processingStatus"], again["size"]) == ("COMPLETE", 1)
+
+
+def test_list_areas_hubsim_does_not_simulate_say_so(api):
+    answer = api.get(f"{LISTS}/1/schedule-conversion")
+    assert answer.status_code == 404
+    assert answer.json()["message"] == ("hubsim does not simulate list schedule conversion and size history yet "
+                                        "(GET /crm/v3/lists/1/schedule-conversion)")  # fmt: skip
