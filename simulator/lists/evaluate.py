@@ -40,7 +40,7 @@ from simulator.lists.language import (
     UnifiedEventsBranch,
     UnifiedEventsFilter,
 )
-from simulator.lists.operations import OccurrenceItem, compile_operation, resolver, within
+from simulator.lists.operations import OccurrenceItem, compile_operation, within
 from simulator.lists.timing import TICK, Probe, from_ms, relative_crossing, shift
 
 Path = tuple[str, ...]

@@ -8,7 +8,7 @@ from typing import Any
 
 from simulator.crm.object_types import resolve
 from simulator.errors import HubSpotError
-from simulator.lists.language import parse_branch
+from simulator.lists.parsing import parse_branch
 from simulator.lists.store import ListStore, ObjectList
 
 PROCESSING_TYPES = ("MANUAL", "DYNAMIC", "SNAPSHOT")

@@ -18,7 +18,8 @@ from simulator.errors import HubSpotError, ObjectNotFound, ValidationError
 from simulator.feed import MembershipChanged
 from simulator.lists.engine import Engine, OnChange, Watch
 from simulator.lists.folders import ROOT, Folder, FolderStore
-from simulator.lists.language import AssociationInListFilter, FilterBranch, InListFilter, parse_branch
+from simulator.lists.language import AssociationInListFilter, FilterBranch, InListFilter
+from simulator.lists.parsing import parse_branch
 from simulator.lists.requests import ListCreate
 
 
