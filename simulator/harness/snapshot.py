@@ -27,12 +27,12 @@ from simulator.lists.persist import export_lists, restore_lists
 from simulator.wire import body_error
 
 FORMAT = "hubsim-portal"
-VERSION = 3  # 2: the events section; 3: the lists section
+VERSION = 2  # 2: stores added since 1 have their own sections (LATER_SECTIONS); a version-1 file still loads
 SECTIONS = ("format", "version", "settings", "clock", "ids", "owners", "pipelines", "properties", "objects",
             "associations")  # fmt: skip
 # Sections of stores added since version 1 (events, lists, ...): a file from before them lacks them, and a portal
 # restored from it starts those stores empty.
-LATER_SECTIONS: tuple[str, ...] = ("events", "lists")
+LATER_SECTIONS: tuple[str, ...] = ("events", "lists", "workflows")
 T = TypeVar("T")
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # a restore body may be far bigger than an API call's (100k contacts: ~100 MB)
 
@@ -61,6 +61,7 @@ def export_portal(portal: Portal) -> dict[str, Any]:
             "associations": crm.associations.export(),
             "events": portal.events.export(),
             "lists": export_lists(portal.lists),
+            "workflows": portal.workflows.export(),
         }
 
 
@@ -75,6 +76,8 @@ def restore_portal(portal: Portal, data: Any) -> dict[str, Any]:
         _read("events", lambda: stores.events.restore(data["events"]))
     if "lists" in data:
         _read("lists", lambda: restore_lists(stores.lists, data["lists"]))
+    if "workflows" in data:
+        _read("workflows", lambda: stores.workflows.restore(data["workflows"]))
     with portal.lock:
         update_portal(portal, settings)
         portal.clock.freeze()  # held still while it is set, so `now` is exact; then it runs again if it ran
