@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from simulator.crm.object_types import ObjectType, UnknownObjectType, resolve
 from simulator.crm.stores import CrmStores
 from simulator.errors import HubSpotError, ObjectNotFound, ValidationError
-from simulator.feed import MembershipChanged
+from simulator.feed import MembershipChanged, RecordChanged
 from simulator.lists.engine import Engine, OnChange, Watch
 from simulator.lists.folders import ROOT, Folder, FolderStore
 from simulator.lists.language import AssociationInListFilter, FilterBranch, InListFilter
@@ -73,6 +73,7 @@ class ListStore:
         self._schedule_at = schedule_at
         self.engine = Engine(crm.feed, self, now, schedule_at, self._live_records, self._linked_any)
         self.folders = FolderStore(now, self._lists_in)
+        crm.feed.subscribe(self._record_gone, RecordChanged)
 
     # --- the API the workflow engine builds on (interfaces.md) --------------------------------------------------
 
@@ -133,7 +134,7 @@ class ListStore:
     def create(self, request: ListCreate) -> ObjectList:
         object_type = _object_type(request.object_type_id)
         with self._lock:
-            self._check_name(request.name, object_type)
+            self._check_name(request.name)
             branch = self._plan_branch(request.processing_type, request.filter_branch, object_type)
             folder_id = self.folders.check(str(request.list_folder_id) if request.list_folder_id is not None else None)
             now = self._now()
@@ -187,7 +188,7 @@ class ListStore:
 
         return follow
 
-    def _check_name(self, name: str, object_type: ObjectType, *, other_than: str | None = None) -> None:
+    def _check_name(self, name: str, *, other_than: str | None = None) -> None:
         for found in self._lists.values():
             if found.deleted_at is None and found.id != other_than and found.name.lower() == name.lower():
                 raise ValidationError(f"A list named {found.name!r} already exists (list {found.id})",
@@ -263,7 +264,7 @@ class ListStore:
             found = self._lists.get(list_id)
             if found is None or found.deleted_at is None or self._now() - found.deleted_at > RESTORE_WINDOW:
                 raise ListNotFound(list_id)
-            self._check_name(found.name, found.object_type, other_than=list_id)
+            self._check_name(found.name, other_than=list_id)
             found.deleted_at = None
             found.updated_at = self._now()
             if found.processing_type == "DYNAMIC":
@@ -285,7 +286,7 @@ class ListStore:
             found = self.get(list_id)
             if not name:
                 raise ValidationError("listName is required")
-            self._check_name(name, found.object_type, other_than=list_id)
+            self._check_name(name, other_than=list_id)
             found.name, found.updated_at, found.version = name, self._now(), found.version + 1
             return found
 
@@ -386,6 +387,14 @@ class ListStore:
             for found in self.all()
             if found.object_type is object_type and record_id in found.members
         ]
+
+    def _record_gone(self, change: RecordChanged) -> None:
+        """A record archived, merged away or deleted leaves the lists kept by hand too (DYNAMIC ones follow it)."""
+        if change.change not in ("archived", "merged", "deleted"):
+            return
+        for found in self.all():
+            if found.watch is None and found.object_type.name == change.object_type and change.object_id in found.members:
+                self._leave(found, [change.object_id])
 
     def processing_status(self, found: ObjectList) -> str:
         return "PROCESSING" if self._now() < found.ready_at else "COMPLETE"

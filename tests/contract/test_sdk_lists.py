@@ -12,7 +12,7 @@ from hubspot import HubSpot
 from hubspot.crm.contacts import SimplePublicObjectInput, SimplePublicObjectInputForCreate
 from hubspot.crm.lists import ApiException, ListFolderCreateRequest, ListSearchRequest, MembershipChangeRequest
 
-from tests.simulator.test_list_examples import EVENT_LIST, PQL_LIST
+from tests.simulator.list_kit import EVENT_LIST, PQL_LIST
 
 
 @pytest.fixture

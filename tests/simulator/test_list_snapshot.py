@@ -7,8 +7,7 @@ import copy
 
 import httpx
 import pytest
-
-from tests.simulator.test_list_examples import EVENT_LIST
+from list_kit import EVENT_LIST
 
 SNAPSHOT, LISTS = "/_sim/snapshot", "/crm/v3/lists"
 

@@ -236,3 +236,14 @@ def test_list_areas_hubsim_does_not_simulate_say_so(api):
     assert answer.status_code == 404
     assert answer.json()["message"] == ("hubsim does not simulate list schedule conversion and size history yet "
                                         "(GET /crm/v3/lists/1/schedule-conversion)")  # fmt: skip
+
+
+def test_a_deleted_record_leaves_manual_lists(api, portal):
+    listed = create(api)
+    ann = contact(api, "ann@acme.io")
+    api.put(f"{LISTS}/{listed['listId']}/memberships/add", json=[ann])
+    seen = []
+    portal.feed.subscribe(seen.append, MembershipChanged)
+    api.delete(f"/crm/v3/objects/contacts/{ann}")
+    assert [(c.record_id, c.joined) for c in seen] == [(ann, False)]
+    assert api.get(f"{LISTS}/{listed['listId']}").json()["list"]["size"] == 0
