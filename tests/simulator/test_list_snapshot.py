@@ -5,18 +5,10 @@ from __future__ import annotations
 
 import copy
 
-import httpx
 import pytest
 from list_kit import EVENT_LIST
 
 SNAPSHOT, LISTS = "/_sim/snapshot", "/crm/v3/lists"
-
-
-@pytest.fixture
-def other(app):
-    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://hubsim.test",
-                      headers={"Authorization": "Bearer pat-na1-other"}) as client:  # fmt: skip
-        yield client
 
 
 def populate(api) -> dict[str, str]:
