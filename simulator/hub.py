@@ -29,6 +29,7 @@ from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from simulator.harness.journal import Journal
 from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Job, Scheduler
+from simulator.webhooks.store import WebhookStore
 from simulator.webhooks.worker import DeliveryWorker, Ticket
 
 FIRST_PORTAL_ID = 10_000_001
@@ -75,6 +76,7 @@ class PortalStores:
 
     crm: CrmStores
     searches: dict[str, ObjectSearch]
+    webhooks: WebhookStore
 
 
 class Portal:
@@ -109,7 +111,8 @@ class Portal:
             )
             for t in OBJECT_TYPES
         }
-        return PortalStores(crm, searches)
+        webhooks = WebhookStore(self.id, self.lock, self.clock.now, crm, self.schedule_at, self.deliveries)
+        return PortalStores(crm, searches, webhooks)
 
     def install(self, stores: PortalStores) -> None:
         """Swap in a whole set of stores; due work of the old ones is dropped with them, the new ones resume theirs."""
@@ -120,6 +123,10 @@ class Portal:
             self._properties = stores.crm.properties
             self._objects = {t.name: stores.crm.objects(t.name) for t in OBJECT_TYPES}
             self._searches = stores.searches
+            if getattr(self, "webhooks", None) is not None:
+                self.webhooks.close()  # its sends still in flight change nothing in the new stores
+            self.webhooks = stores.webhooks
+            self.webhooks.resume()
 
     def reset(self) -> None:
         """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""

@@ -38,6 +38,8 @@ from simulator.openapi_schemas import (
     ref,
 )
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
+from simulator.webhooks.apps import AppSecret, SettingsInput, SubscriptionBatchUpdate, SubscriptionCreate, SubscriptionPatch
+from simulator.webhooks.outbox import ATTEMPT_LOG_SIZE
 
 
 # Models whose JSON schema pydantic writes: request bodies and the stored shapes returned as they are.
@@ -74,6 +76,11 @@ MODELS: list[type[BaseModel]] = [
     ClockCommand,
     PortalSettingsUpdate,
     FaultRuleInput,
+    SettingsInput,
+    SubscriptionCreate,
+    SubscriptionPatch,
+    SubscriptionBatchUpdate,
+    AppSecret,
 ]
 
 
@@ -137,6 +144,8 @@ def _path_schema(name: str) -> dict[str, Any]:
         return {"type": "string", "enum": [t.name for t in OBJECT_TYPES]}
     if name in ("toObjectId", "ownerId"):
         return {"type": "string", "pattern": "^[0-9]{1,12}$"}
+    if name in ("appId", "subscriptionId"):
+        return {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}
     return {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,40}$"}
 
 
@@ -287,7 +296,32 @@ def control(ops: Operations) -> None:
     ops.add("DELETE", "/_sim/faults/{ruleId}", "delete_fault", tag="control", responses={204: None})
 
 
-SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, control)
+def webhooks(ops: Operations) -> None:
+    base = "/webhooks/v3/{appId}"
+    ops.add("GET", f"{base}/settings", "get_webhook_settings", tag="webhooks", responses={200: "WebhookSettings"})
+    ops.add("PUT", f"{base}/settings", "configure_webhook_settings", tag="webhooks", body="SettingsInput",
+            responses={200: "WebhookSettings"})
+    ops.add("DELETE", f"{base}/settings", "clear_webhook_settings", tag="webhooks", responses={204: None})
+    subscriptions = f"{base}/subscriptions"
+    ops.add("GET", subscriptions, "get_subscriptions", tag="webhooks", responses={200: "WebhookSubscriptionList"})
+    ops.add("POST", subscriptions, "create_subscription", tag="webhooks", body="SubscriptionCreate",
+            responses={201: "WebhookSubscription"})
+    ops.add("POST", f"{subscriptions}/batch/update", "batch_update_subscriptions", tag="webhooks",
+            body="SubscriptionBatchUpdate", responses={200: "WebhookSubscriptionBatch", 207: "WebhookSubscriptionBatch"})
+    item = f"{subscriptions}/{{subscriptionId}}"
+    ops.add("GET", item, "get_subscription", tag="webhooks", responses={200: "WebhookSubscription"})
+    ops.add("PATCH", item, "update_subscription", tag="webhooks", body="SubscriptionPatch",
+            responses={200: "WebhookSubscription"})
+    ops.add("DELETE", item, "archive_subscription", tag="webhooks", responses={204: None})
+    ops.add("POST", "/_sim/apps", "set_app_secret", tag="control", body="AppSecret", responses={200: "AppSecret"})
+    ops.add("GET", "/_sim/webhooks/deliveries", "get_webhook_deliveries", tag="control", responses={
+        200: "WebhookAttempts"}, query={
+        "eventId": {"type": "integer", "minimum": 1}, "appId": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "limit": {"type": "integer", "minimum": 0, "maximum": ATTEMPT_LOG_SIZE},
+    })  # fmt: skip
+
+
+SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, control, webhooks)
 
 
 def document() -> dict[str, Any]:
