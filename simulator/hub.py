@@ -111,7 +111,8 @@ class Portal:
             )
             for t in OBJECT_TYPES
         }
-        webhooks = WebhookStore(self.id, self.lock, self.clock.now, crm, self.schedule_at, self.deliveries)
+        webhooks = WebhookStore(self.id, self.lock, self.clock.now, crm, self.schedule_at, self.deliveries,
+                                changed=self.touch)
         return PortalStores(crm, searches, webhooks)
 
     def install(self, stores: PortalStores) -> None:
@@ -127,6 +128,10 @@ class Portal:
                 self.webhooks.close()  # its sends still in flight change nothing in the new stores
             self.webhooks = stores.webhooks
             self.webhooks.resume()
+
+    def touch(self) -> None:
+        """Something changed outside an API call or a due job (a delivery's outcome): persistence saves it."""
+        self.revision += 1
 
     def reset(self) -> None:
         """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""

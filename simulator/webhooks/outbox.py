@@ -58,12 +58,13 @@ def retry_delay(seed: int, send_id: int, retry: int) -> timedelta:
 
 class Outbox:
     def __init__(self, *, lock: Any, now: Callable[[], datetime], schedule_at: Callable[[datetime, Any], None],
-                 deliveries: DeliveryWorker, target: Target, seed: int = 0):
+                 deliveries: DeliveryWorker, target: Target, changed: Callable[[], None], seed: int = 0):
         self.lock = lock
         self._now = now
         self._schedule_at = schedule_at
         self._deliveries = deliveries
         self._target = target
+        self._changed = changed
         self.seed = seed
         self._sends: dict[int, Send] = {}
         self._open: dict[int, Send] = {}  # app id -> its batch still taking events
@@ -158,6 +159,7 @@ class Outbox:
                 self._schedule_at(send.due, self._retry_job(send))
                 entry.update(outcome="retrying", nextAttemptAt=iso(send.due))
             self._attempts.append(entry)
+            self._changed()
 
     # --- reads, reset, snapshots -------------------------------------------------------------------------------
 

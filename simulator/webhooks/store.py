@@ -43,7 +43,8 @@ SINGULAR = {prefix: name for name, prefix in PREFIXES.items()}
 
 class WebhookStore:
     def __init__(self, portal_id: int, lock: Any, now: Callable[[], datetime], crm: CrmStores,
-                 schedule_at: Callable[[datetime, Any], None], deliveries: DeliveryWorker):
+                 schedule_at: Callable[[datetime, Any], None], deliveries: DeliveryWorker,
+                 changed: Callable[[], None] = lambda: None):
         self._portal_id = portal_id
         self._lock = lock
         self._now = now
@@ -51,7 +52,8 @@ class WebhookStore:
         self._apps: dict[int, App] = {}
         self._subscription_ids = itertools.count(1)
         self._next_event = 1
-        self.outbox = Outbox(lock=lock, now=now, schedule_at=schedule_at, deliveries=deliveries, target=self._target)
+        self.outbox = Outbox(lock=lock, now=now, schedule_at=schedule_at, deliveries=deliveries, target=self._target,
+                             changed=changed)
         crm.feed.subscribe(self._on_record, RecordChanged)
         crm.feed.subscribe(self._on_association, AssociationChanged)
         crm.feed.subscribe(self._on_event, EventOccurred)
