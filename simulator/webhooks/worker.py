@@ -98,7 +98,7 @@ class DeliveryWorker:
         return ticket
 
     def close(self, timeout: float = DEFAULT_TIMEOUT + 1) -> None:
-        """Stop the senders once the queue before them is done (each attempt is bounded by its timeout)."""
+        """Stop the senders: attempts under way finish (each bounded by its timeout), queued ones are dropped."""
         with self._lock:
             self._closed = True
             threads = list(self._threads)
@@ -111,6 +111,9 @@ class DeliveryWorker:
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
             delivery, ticket = item
+            if self._closed:  # shutting down: what is still queued is dropped, not sent
+                ticket._finish(Outcome(None, "the simulator is shutting down", 0.0, self._wall()))
+                continue
             outcome = send(delivery, self._wall)
             try:
                 if delivery.on_done is not None:
