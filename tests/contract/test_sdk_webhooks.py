@@ -15,8 +15,7 @@ from simulator.testing import Simulator
 def test_the_sdk_subscribes_and_verifies_what_it_receives():
     with Simulator() as sim, Receiver() as receiver:
         sim.clock.freeze()
-        with sim.client() as http:
-            http.post("/_sim/apps", json={"appId": 5, "clientSecret": "five"}).raise_for_status()
+        sim.webhooks.set_secret(5, "five")
         developer = HubSpot(api_key=sim.token, host=sim.base_url, base_url=sim.base_url)
         developer.webhooks.settings_api.configure(5, SettingsChangeRequest(
             target_url=receiver.url, throttling=ThrottlingSettings(max_concurrent_requests=5)))
@@ -25,6 +24,7 @@ def test_the_sdk_subscribes_and_verifies_what_it_receives():
         client = HubSpot(access_token=sim.token, host=sim.base_url, base_url=sim.base_url)
         contact = client.crm.contacts.basic_api.create({"properties": {"email": "ann@acme.io", "firstname": "Ann"}})
         sim.clock.advance(seconds=0)  # returns once the send was attempted
+        [attempt] = sim.webhooks.deliveries(app_id=5)
 
     [request] = receiver.received
     uri = f"http://{request.headers['Host']}{request.path}"
@@ -32,3 +32,4 @@ def test_the_sdk_subscribes_and_verifies_what_it_receives():
                               "POST", "v3", request.headers["X-HubSpot-Request-Timestamp"])
     [event] = request.json()
     assert (event["objectId"], event["propertyName"], event["propertyValue"]) == (int(contact.id), "firstname", "Ann")
+    assert (attempt["eventIds"], attempt["status"], attempt["outcome"]) == ([event["eventId"]], 204, "delivered")

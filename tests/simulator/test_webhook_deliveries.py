@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 import pytest
 from hubspot.utils.signature import Signature
 from webhook_receiver import Receiver, dead_url
 
-from simulator.feed import EventOccurred
 from simulator.webhooks.outbox import retry_delay
 
 APP = "/webhooks/v3/77"
@@ -204,17 +202,26 @@ def test_nothing_is_sent_without_settings_or_for_paused_subscriptions(api):
     assert receiver.received == []
 
 
-def test_event_completions_are_delivered_when_subscribed(api, portal):
+def test_event_completions_are_delivered_for_the_subscribed_event(api):
     with Receiver() as receiver:
         _subscribe(api, receiver.url, {"eventType": "event.completed"})
+        definitions = [api.post("/events/v3/event-definitions", json={
+            "label": label, "name": name, "propertyDefinitions": [{"name": "plan", "label": "Plan", "type": "string"}],
+        }).json() for label, name in (("Signed up", "signed_up"), ("Invited", "invited"))]  # fmt: skip
+        sub = api.get(f"{APP}/subscriptions").json()["results"][0]
+        api.post(f"{APP}/subscriptions", json={"eventType": "event.completed", "active": True,
+                                               "eventTypeName": definitions[0]["fullyQualifiedName"]})
+        api.patch(f"{APP}/subscriptions/{sub['id']}", json={"active": False})  # only the named event from now on
         contact_id = _contact(api, "a@b.io")
-        with portal.lock:
-            portal.feed.publish(EventOccurred("6-123", f"pe{portal.id}_signup", "contacts", contact_id,
-                                              datetime(2030, 1, 1, tzinfo=UTC), {"plan": "pro"}))
-        api.post("/_sim/clock", json={"advance": 0})
+        for definition in definitions:
+            api.post("/events/v3/send", json={"eventName": definition["fullyQualifiedName"], "objectId": contact_id,
+                                              "properties": {"plan": "pro"}}).raise_for_status()
+        _settle(api)
     [event] = receiver.events()
     assert (event["subscriptionType"], event["objectId"], event["objectTypeId"], event["eventTypeId"],
-            event["properties"]) == ("event.completed", int(contact_id), "0-1", "6-123", {"plan": "pro"})
+            event["eventName"], event["properties"]) == (
+        "event.completed", int(contact_id), "0-1", definitions[0]["objectTypeId"],
+        definitions[0]["fullyQualifiedName"], {"plan": "pro"})
 
 
 @pytest.mark.parametrize("query", ["eventId=0", "appId=abc", "limit=-1"])
