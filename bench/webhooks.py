@@ -63,6 +63,7 @@ def run() -> list[dict]:
             "bench": f"API p99 with a {name} webhook receiver", "value": p99 / none, "unit": "x no receiver",
             "target": f"<= {TARGET_RATIO}", "ok": p99 / none <= TARGET_RATIO,
             "notes": f"p99 {p99 * 1000:.1f} ms vs {none * 1000:.1f} ms with no webhooks; median "
-                     f"{statistics.median(latencies[name]) * 1000:.1f} ms; {ROUNDS} creates each (rough: shared machine)",
+                     f"{statistics.median(latencies[name]) * 1000:.1f} ms; {ROUNDS} creates each "
+                     "(rough: shared machine)",
         })
     return rows

@@ -37,7 +37,7 @@ from simulator.webhooks.worker import DeliveryWorker, Ticket
 
 FIRST_PORTAL_ID = 10_000_001
 TICK_SECONDS = 0.05  # how often a running clock's due work is looked for
-OUTBOUND_WAIT_SECONDS = 120.0  # an advance waits at most this long for one step's sends (each is bounded by its timeout)
+OUTBOUND_WAIT_SECONDS = 120.0  # how long an advance waits for one step's sends (each is bounded by its timeout)
 log = logging.getLogger(__name__)
 
 

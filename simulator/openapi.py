@@ -45,7 +45,13 @@ from simulator.openapi_schemas import (
     ref,
 )
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
-from simulator.webhooks.apps import AppSecret, SettingsInput, SubscriptionBatchUpdate, SubscriptionCreate, SubscriptionPatch
+from simulator.webhooks.apps import (
+    AppSecret,
+    SettingsInput,
+    SubscriptionBatchUpdate,
+    SubscriptionCreate,
+    SubscriptionPatch,
+)
 from simulator.webhooks.outbox import ATTEMPT_LOG_SIZE
 
 
@@ -355,7 +361,8 @@ def webhooks(ops: Operations) -> None:
     ops.add("POST", subscriptions, "create_subscription", tag="webhooks", body="SubscriptionCreate",
             responses={201: "WebhookSubscription"})
     ops.add("POST", f"{subscriptions}/batch/update", "batch_update_subscriptions", tag="webhooks",
-            body="SubscriptionBatchUpdate", responses={200: "WebhookSubscriptionBatch", 207: "WebhookSubscriptionBatch"})
+            body="SubscriptionBatchUpdate",
+            responses={200: "WebhookSubscriptionBatch", 207: "WebhookSubscriptionBatch"})
     item = f"{subscriptions}/{{subscriptionId}}"
     ops.add("GET", item, "get_subscription", tag="webhooks", responses={200: "WebhookSubscription"})
     ops.add("PATCH", item, "update_subscription", tag="webhooks", body="SubscriptionPatch",

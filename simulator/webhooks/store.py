@@ -3,7 +3,6 @@ the portal's change feed into webhook events for the outbox."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -50,7 +49,7 @@ class WebhookStore:
         self._now = now
         self._crm = crm
         self._apps: dict[int, App] = {}
-        self._subscription_ids = itertools.count(1)
+        self._next_subscription = 1
         self._next_event = 1
         self.outbox = Outbox(lock=lock, now=now, schedule_at=schedule_at, deliveries=deliveries, target=self._target,
                              changed=changed)
@@ -107,8 +106,9 @@ class WebhookStore:
                     raise HubSpotError(f"A subscription to {request.event_type} already exists: {existing.id}",
                                        status=409, category="CONFLICT")
             now = self._now()
-            subscription = Subscription(next(self._subscription_ids), request.event_type, request.property_name,
+            subscription = Subscription(self._next_subscription, request.event_type, request.property_name,
                                         request.active, now, now, request.event_type_name, request.object_type_id)
+            self._next_subscription += 1
             app.subscriptions[subscription.id] = subscription
             return subscription.dump()
 
@@ -244,10 +244,8 @@ class WebhookStore:
         self.outbox.resume()
 
     def export(self) -> dict[str, Any]:
-        next_subscription = next(self._subscription_ids)
-        self._subscription_ids = itertools.count(next_subscription)
         return {
-            "nextSubscriptionId": next_subscription,
+            "nextSubscriptionId": self._next_subscription,
             "nextEventId": self._next_event,
             "apps": [app.export() for app in self._apps.values()],
             **self.outbox.export(),
@@ -267,7 +265,7 @@ class WebhookStore:
         ids = [s for app in self._apps.values() for s in app.subscriptions]
         if len(ids) != len(set(ids)):
             raise ValueError("subscription ids must be unique across apps")
-        self._subscription_ids, self._next_event = itertools.count(next_subscription), next_event
+        self._next_subscription, self._next_event = next_subscription, next_event
         self.outbox.restore({k: data[k] for k in ("seed", "nextSendId", "pending")})
         if any(e["eventId"] >= next_event for s in self.outbox.export()["pending"] for e in s["events"]):
             raise ValueError("nextEventId must be above every pending event's id")

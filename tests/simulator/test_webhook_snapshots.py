@@ -96,3 +96,27 @@ def test_a_reset_drops_undelivered_sends(api):
     api.post("/_sim/reset")
     api.post("/_sim/clock", json={"advance": "P1D"})
     assert api.get("/_sim/webhooks/deliveries").json() == {"total": 0, "pending": 0, "results": []}
+
+
+def test_export_restore_export_round_trips_webhooks(api, other):
+    _failing_send(api, dead_url())
+    api.post(f"{APP}/subscriptions", json={"eventType": "company.propertyChange", "propertyName": "domain"})
+    exported = api.get("/_sim/snapshot").json()
+    other.post("/_sim/snapshot", json=exported).raise_for_status()
+    assert other.get("/_sim/snapshot").json()["webhooks"] == exported["webhooks"]
+    created = other.post(f"{APP}/subscriptions", json={"eventType": "contact.deletion"}).json()
+    assert int(created["id"]) == exported["webhooks"]["nextSubscriptionId"]
+
+
+def test_a_send_in_flight_during_a_reset_leaves_no_trace(api, portal):
+    with Receiver(lambda n: (500, 0.5)) as receiver:
+        api.post("/_sim/clock", json={"freeze": True})
+        api.put(f"{APP}/settings", json={"targetUrl": receiver.url, "throttling": {"maxConcurrentRequests": 5}})
+        api.post(f"{APP}/subscriptions", json={"eventType": "contact.creation", "active": True})
+        api.post("/crm/v3/objects/contacts", json={"properties": {"email": "a@b.io"}})
+        api.post("/_sim/reset")  # the receiver still holds the send
+        api.post("/_sim/clock", json={"advance": "P1D"})
+        portal.deliveries.close()  # the held send ends (and fails) before the receiver goes
+    assert len(receiver.received) == 1
+    assert api.get("/_sim/webhooks/deliveries").json() == {"total": 0, "pending": 0, "results": []}
+    assert len(portal.scheduler) == 0
