@@ -103,7 +103,7 @@ class Portal:
         self.scheduler = Scheduler()
         self._on_schedule = on_schedule
         self.deliveries = deliveries or DeliveryWorker()  # the hub's one worker; a lone portal's own
-        self._outbound: set[Ticket] = set()  # sends released by due jobs and not yet attempted
+        self._outbound: set[Ticket] = set()  # sends released by due jobs and not yet attempted (done ones leave)
         self._outbound_lock = threading.Lock()
         self._owners = config.owners  # None: the default sales reps
         self.install(self.build_stores())
@@ -185,6 +185,11 @@ class Portal:
                 if isinstance(ticket, Ticket):
                     with self._outbound_lock:
                         self._outbound.add(ticket)
+                    ticket.add_done_callback(self._sent)
+
+    def _sent(self, ticket: Ticket) -> None:
+        with self._outbound_lock:
+            self._outbound.discard(ticket)
 
     def wait_outbound(self) -> None:
         """Wait until every send released so far was attempted and its outcome recorded (a failed one has then
@@ -194,8 +199,6 @@ class Portal:
         for ticket in pending:
             if not ticket.wait(OUTBOUND_WAIT_SECONDS):
                 log.warning("portal %s: a send was not attempted within %s s", self.id, OUTBOUND_WAIT_SECONDS)
-        with self._outbound_lock:
-            self._outbound = {t for t in self._outbound if not t.done()}
 
     def advance(self, delta: timedelta) -> None:
         """Move the clock forward; each job due on the way runs at its own due time, in order, and the sends it

@@ -75,7 +75,8 @@ def test_deletions_of_contacts_and_companies_are_delivered(api):
         api.delete(f"/crm/v3/objects/companies/{company_id}")
         api.post("/crm/v3/objects/contacts/gdpr-delete", json={"objectId": other})
         _settle(api)
-    assert [(e["subscriptionType"], e["objectId"]) for e in receiver.events()] == [
+    events = sorted(receiver.events(), key=lambda e: e["eventId"])  # sends run in parallel: arrival order varies
+    assert [(e["subscriptionType"], e["objectId"]) for e in events] == [
         ("contact.deletion", int(contact_id)),
         ("company.deletion", int(company_id)),
         ("contact.deletion", int(other)),
@@ -182,11 +183,12 @@ def test_retry_delays_are_randomized_yet_replayable(api, hub):
 def test_a_dead_or_hanging_receiver_does_not_slow_the_api(api):
     with Receiver(lambda n: (200, 5.0)) as receiver:
         _subscribe(api, receiver.url, {"eventType": "contact.creation"})
-        started = time.perf_counter()
+        latencies = []
         for n in range(20):
+            started = time.perf_counter()
             _contact(api, f"u{n}@acme.io")
-        elapsed = time.perf_counter() - started
-    assert elapsed < 3.0  # twenty sends held 5 s each by the receiver, none by the API
+            latencies.append(time.perf_counter() - started)
+    assert max(latencies) < 2.5  # the receiver holds each send 5 s; the API call that caused it never waits
 
 
 def test_nothing_is_sent_without_settings_or_for_paused_subscriptions(api):

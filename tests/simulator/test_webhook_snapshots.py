@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from test_persistence import client
 from webhook_receiver import Receiver, dead_url
 
-from simulator import Hub, create_app
+from simulator import Hub
 from simulator.harness.persistence import StateDirectory
 
 APP = "/webhooks/v3/9"
-
-
-def client(hub: Hub, token: str) -> httpx.Client:
-    app = create_app(hub)
-    app.testing = True
-    return httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://hubsim.test",
-                        headers={"Authorization": f"Bearer {token}"})
 
 
 @pytest.fixture
