@@ -28,7 +28,9 @@ from simulator.errors import MethodNotAllowed as HubSpotMethodNotAllowed
 from simulator.hub import Hub, Portal
 from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
-from simulator.routes import associations, control, events, objects, owners, pipelines, properties, webhooks
+from simulator.routes import (
+    associations, control, events, flows, objects, owners, pipelines, properties, webhooks, workflows_control,
+)
 from simulator.routes.common import required_scope
 from simulator.unsimulated import area_of
 
@@ -50,7 +52,8 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.json.sort_keys = False
     app.json.compact = True
     app.json.mimetype = JSON_MIMETYPE
-    for module in (objects, properties, associations, owners, pipelines, events, control):
+    blueprints = (objects, properties, associations, owners, pipelines, events, flows, control, workflows_control)
+    for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(webhooks.control_bp)

@@ -34,6 +34,7 @@ from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Job, Scheduler
 from simulator.webhooks.store import WebhookStore
 from simulator.webhooks.worker import DeliveryWorker, Ticket
+from simulator.workflows.engine import WorkflowEngine
 
 FIRST_PORTAL_ID = 10_000_001
 TICK_SECONDS = 0.05  # how often a running clock's due work is looked for
@@ -84,6 +85,7 @@ class PortalStores:
     crm: CrmStores
     searches: dict[str, ObjectSearch]
     events: EventStore
+    workflows: WorkflowEngine
     webhooks: WebhookStore
 
 
@@ -120,9 +122,11 @@ class Portal:
             for t in OBJECT_TYPES
         }
         events = EventStore(self.id, self.lock, self.clock.now, crm, self.settings)
+        workflows = WorkflowEngine(crm, lock=self.lock, now=self.clock.now, portal_id=self.id,
+                                   schedule_at=self.schedule_at)
         webhooks = WebhookStore(self.id, self.lock, self.clock.now, crm, self.schedule_at, self.deliveries,
                                 changed=self.touch)
-        return PortalStores(crm, searches, events, webhooks)
+        return PortalStores(crm, searches, events, workflows, webhooks)
 
     def install(self, stores: PortalStores) -> None:
         """Swap in a whole set of stores; due work of the old ones is dropped with them, the new ones resume theirs."""
@@ -138,6 +142,8 @@ class Portal:
                 self.webhooks.close()  # its sends still in flight change nothing in the new stores
             self.webhooks = stores.webhooks
             self.webhooks.resume()
+            self.workflows = stores.workflows
+            self.workflows.resume()  # after every other store is in: its watches and wake-ups are the new ones'
 
     def touch(self) -> None:
         """Something changed outside an API call or a due job (a delivery's outcome): persistence saves it."""
