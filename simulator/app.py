@@ -37,8 +37,8 @@ from simulator.unsimulated import area_of
 MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
 ADMIN_HEADER = "X-HubSim-Admin-Token"
-UNMETERED = ("/_sim", "/openapi.json")
-DEVELOPER_KEY_PATHS = ("/webhooks/",)  # HubSpot authenticates these with ?hapikey=; hubsim takes it as the token  # the harness's own routes: never rate limited, never journaled
+UNMETERED = ("/_sim", "/openapi.json")  # the harness's own routes: never rate limited, never journaled
+DEVELOPER_KEY_PATHS = ("/webhooks/",)  # HubSpot authenticates these with ?hapikey=; hubsim takes it as the token
 log = logging.getLogger(__name__)
 
 

@@ -3,6 +3,7 @@ the portal's change feed into webhook events for the outbox."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,7 @@ from simulator.webhooks.events import (
     record_event,
 )
 from simulator.webhooks.outbox import Outbox
+from simulator.webhooks.signing import signed_headers
 from simulator.webhooks.worker import DeliveryWorker
 
 SINGULAR = {prefix: name for name, prefix in PREFIXES.items()}
@@ -63,6 +65,13 @@ class WebhookStore:
         with self._lock:
             self._app(request.app_id, create=True).client_secret = request.client_secret
         return {"appId": request.app_id, "clientSecret": request.client_secret}
+
+    def signature_headers(self, app_id: int, method: str, url: str, body: bytes) -> dict[str, str]:
+        """HubSpot's signature headers for a request this app sends now (a workflow's SIGNATURE-authenticated
+        webhook action): signed with the app's client secret, stamped with wall time."""
+        with self._lock:
+            secret = self._app(app_id).client_secret
+        return dict(signed_headers(secret, method, url, body, int(time.time() * 1000)))
 
     def settings(self, app_id: str) -> dict[str, Any]:
         with self._lock:
