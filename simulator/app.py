@@ -29,7 +29,8 @@ from simulator.hub import Hub, Portal
 from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
 from simulator.routes import (
-    associations, control, events, flows, lists, objects, owners, pipelines, properties, workflows_control,
+    associations, control, events, flows, lists, objects, owners, pipelines, properties, webhooks,
+    workflows_control,
 )
 from simulator.routes.common import required_scope
 from simulator.unsimulated import area_of
@@ -38,6 +39,7 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
 ADMIN_HEADER = "X-HubSim-Admin-Token"
 UNMETERED = ("/_sim", "/openapi.json")  # the harness's own routes: never rate limited, never journaled
+DEVELOPER_KEY_PATHS = ("/webhooks/",)  # HubSpot authenticates these with ?hapikey=; hubsim takes it as the token
 log = logging.getLogger(__name__)
 
 
@@ -55,6 +57,8 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
                   workflows_control)
     for module in blueprints:
         app.register_blueprint(module.bp)
+    app.register_blueprint(webhooks.bp)
+    app.register_blueprint(webhooks.control_bp)
     openapi_document = document()
     app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))
     app.before_request(_start)
@@ -86,7 +90,10 @@ def _authenticate() -> None:
             raise InvalidAuthentication(f"The control API needs this simulator's admin token in {ADMIN_HEADER}")
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    g.portal = hub.portal(token.strip() if scheme.lower() == "bearer" else None)
+    bearer = token.strip() if scheme.lower() == "bearer" else None
+    if not bearer and request.path.startswith(DEVELOPER_KEY_PATHS):
+        bearer = request.args.get("hapikey")  # the SDK's webhooks client sends a developer key, not a bearer token
+    g.portal = hub.portal(bearer)
     _throttle(g.portal)
     scope = required_scope(view, request.view_args or {})
     granted = g.portal.settings.scopes

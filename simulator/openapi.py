@@ -48,6 +48,14 @@ from simulator.openapi_schemas import (
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
 from simulator.workflows.definitions import FlowBatchRead, FlowCreate, FlowUpdate, ManualEnroll, SecretValue
 from simulator.workflows.outbox import MAX_MESSAGES
+from simulator.webhooks.apps import (
+    AppSecret,
+    SettingsInput,
+    SubscriptionBatchUpdate,
+    SubscriptionCreate,
+    SubscriptionPatch,
+)
+from simulator.webhooks.outbox import ATTEMPT_LOG_SIZE
 
 
 # Models whose JSON schema pydantic writes: request bodies and the stored shapes returned as they are.
@@ -102,6 +110,11 @@ MODELS: list[type[BaseModel]] = [
     FlowBatchRead,
     ManualEnroll,
     SecretValue,
+    SettingsInput,
+    SubscriptionCreate,
+    SubscriptionPatch,
+    SubscriptionBatchUpdate,
+    AppSecret,
 ]
 
 
@@ -169,6 +182,8 @@ def _path_schema(name: str) -> dict[str, Any]:
         return {"type": "string", "enum": [t.object_type_id for t in OBJECT_TYPES]}
     if name == "listName":
         return {"type": "string", "minLength": 1, "maxLength": 100}
+    if name in ("appId", "subscriptionId"):
+        return {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}
     return {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,40}$"}
 
 
@@ -423,8 +438,34 @@ def automation_flows(ops: Operations) -> None:
     })  # fmt: skip
 
 
+def webhooks(ops: Operations) -> None:
+    base = "/webhooks/v3/{appId}"
+    ops.add("GET", f"{base}/settings", "get_webhook_settings", tag="webhooks", responses={200: "WebhookSettings"})
+    ops.add("PUT", f"{base}/settings", "configure_webhook_settings", tag="webhooks", body="SettingsInput",
+            responses={200: "WebhookSettings"})
+    ops.add("DELETE", f"{base}/settings", "clear_webhook_settings", tag="webhooks", responses={204: None})
+    subscriptions = f"{base}/subscriptions"
+    ops.add("GET", subscriptions, "get_subscriptions", tag="webhooks", responses={200: "WebhookSubscriptionList"})
+    ops.add("POST", subscriptions, "create_subscription", tag="webhooks", body="SubscriptionCreate",
+            responses={201: "WebhookSubscription"})
+    ops.add("POST", f"{subscriptions}/batch/update", "batch_update_subscriptions", tag="webhooks",
+            body="SubscriptionBatchUpdate",
+            responses={200: "WebhookSubscriptionBatch", 207: "WebhookSubscriptionBatch"})
+    item = f"{subscriptions}/{{subscriptionId}}"
+    ops.add("GET", item, "get_subscription", tag="webhooks", responses={200: "WebhookSubscription"})
+    ops.add("PATCH", item, "update_subscription", tag="webhooks", body="SubscriptionPatch",
+            responses={200: "WebhookSubscription"})
+    ops.add("DELETE", item, "archive_subscription", tag="webhooks", responses={204: None})
+    ops.add("POST", "/_sim/apps", "set_app_secret", tag="control", body="AppSecret", responses={200: "AppSecret"})
+    ops.add("GET", "/_sim/webhooks/deliveries", "get_webhook_deliveries", tag="control", responses={
+        200: "WebhookAttempts"}, query={
+        "eventId": {"type": "integer", "minimum": 1}, "appId": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "limit": {"type": "integer", "minimum": 0, "maximum": ATTEMPT_LOG_SIZE},
+    })  # fmt: skip
+
+
 SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, crm_lists, control,
-            automation_flows)
+            automation_flows, webhooks)
 
 
 def document() -> dict[str, Any]:

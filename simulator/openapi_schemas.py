@@ -273,6 +273,28 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "ListFolderResponse": obj(["folder"], folder=ref("ListFolder")),
     "SnapshotRestored": obj(["status", "records"], status=STRING,
                             records={"type": "object", "additionalProperties": INTEGER}),
+    # Webhooks v3 (webhooks-v3.json: SettingsResponse, SubscriptionResponse, ...) and their control routes
+    "WebhookSettings": obj(["targetUrl", "throttling", "createdAt"], targetUrl=STRING, throttling=ref("Throttling"),
+                           createdAt=DATETIME, updatedAt=DATETIME),
+    "WebhookSubscription": obj(["id", "eventType", "active", "createdAt"], id=STRING, eventType=STRING,
+                               propertyName=STRING, eventTypeName=STRING, objectTypeId=STRING, active=BOOLEAN,
+                               createdAt=DATETIME, updatedAt=DATETIME),
+    "WebhookSubscriptionList": obj(["results"], results=array(ref("WebhookSubscription"))),
+    "WebhookSubscriptionBatch": obj(
+        ["status", "results", "startedAt", "completedAt"], status=STRING, startedAt=DATETIME, completedAt=DATETIME,
+        results=array(ref("WebhookSubscription")), numErrors=INTEGER, errors=array(ref("StandardError")),
+    ),
+    "WebhookAttempt": obj(
+        ["id", "appId", "url", "eventIds", "subscriptionTypes", "attemptNumber", "scheduledAt", "sentAt", "elapsedMs",
+         "status", "error", "outcome", "nextAttemptAt"],
+        id=STRING, appId=INTEGER, url=STRING, eventIds=array(INTEGER), subscriptionTypes=array(STRING),
+        attemptNumber=INTEGER, scheduledAt=DATETIME, sentAt=DATETIME, elapsedMs={"type": "number"},
+        status={"type": ["integer", "null"]}, error=NULLABLE_STRING,
+        outcome={"type": "string", "enum": ["delivered", "retrying", "failed"]},
+        nextAttemptAt={"type": ["string", "null"], "format": "date-time"},
+    ),
+    "WebhookAttempts": obj(["total", "pending", "results"], total=INTEGER, pending=INTEGER,
+                           results=array(ref("WebhookAttempt"))),
 }  # fmt: skip
 
 # Automation v4 flows and the workflows control API.

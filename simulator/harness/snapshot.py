@@ -32,7 +32,7 @@ SECTIONS = ("format", "version", "settings", "clock", "ids", "owners", "pipeline
             "associations")  # fmt: skip
 # Sections of stores added since version 1 (events, lists, ...): a file from before them lacks them, and a portal
 # restored from it starts those stores empty.
-LATER_SECTIONS: tuple[str, ...] = ("events", "lists", "workflows")
+LATER_SECTIONS: tuple[str, ...] = ("events", "lists", "workflows", "webhooks")
 T = TypeVar("T")
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # a restore body may be far bigger than an API call's (100k contacts: ~100 MB)
 
@@ -62,6 +62,7 @@ def export_portal(portal: Portal) -> dict[str, Any]:
             "events": portal.events.export(),
             "lists": export_lists(portal.lists),
             "workflows": portal.workflows.export(),
+            "webhooks": portal.webhooks.export(),
         }
 
 
@@ -78,6 +79,8 @@ def restore_portal(portal: Portal, data: Any) -> dict[str, Any]:
         _read("lists", lambda: restore_lists(stores.lists, data["lists"]))
     if "workflows" in data:
         _read("workflows", lambda: stores.workflows.restore(data["workflows"]))
+    if "webhooks" in data:
+        _read("webhooks", lambda: stores.webhooks.restore(data["webhooks"]))
     with portal.lock:
         update_portal(portal, settings)
         portal.clock.freeze()  # held still while it is set, so `now` is exact; then it runs again if it ran

@@ -8,7 +8,7 @@ import pytest
 
 SNAPSHOT = "/_sim/snapshot"
 SECTIONS = {"format", "version", "settings", "clock", "ids", "owners", "pipelines", "properties", "objects",
-            "associations", "events", "lists", "workflows"}  # fmt: skip
+            "associations", "events", "lists", "workflows", "webhooks"}  # fmt: skip
 
 
 def populate(api) -> dict[str, str]:
