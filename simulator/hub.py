@@ -188,6 +188,9 @@ class Hub:
         self._ids = itertools.count(FIRST_PORTAL_ID)
         self._ticker: threading.Thread | None = None
         self._stopping = threading.Event()
+        # What is wrong with the hub's own machinery right now (a portal `--state` cannot save), by what it
+        # concerns; GET /_sim/health shows it.
+        self.problems: dict[str, str] = {}
         for declared in self.config.portals:
             self._open(declared)
 
