@@ -84,6 +84,10 @@ WRITES = [
     ("POST", "/crm/v4/associations/contacts/companies/batch/archive"),
     ("POST", "/crm/v3/pipelines/deals"),
     ("PATCH", "/crm/v3/pipelines/deals/default"),
+    ("POST", "/events/v3/event-definitions"),
+    ("POST", "/events/v3/send"),
+    ("POST", "/events/v3/send/batch"),
+    ("POST", "/automation/v4/flows"),
     ("POST", "/_sim/clock"),
     ("POST", "/_sim/portal"),
     ("POST", "/_sim/faults"),
@@ -127,6 +131,9 @@ PAGED = [
     ("GET", "/crm/v3/owners", "after"),
     ("POST", f"{CONTACTS}/search", "after"),
     ("POST", "/crm/v4/associations/contacts/companies/batch/read", "after"),
+    ("GET", "/events/v3/event-definitions", "after"),
+    ("GET", "/events/v3/events", "after"),
+    ("GET", "/automation/v4/flows", "after"),
     ("GET", CONTACTS, "limit"),
     ("GET", "/crm/v4/objects/contacts/{contact}/associations/companies", "limit"),
     ("GET", "/_sim/journal", "limit"),
@@ -148,6 +155,8 @@ def paged_request(ids: dict[str, str], method: str, path: str, name: str, value:
 def test_a_cursor_or_integer_that_is_not_ascii_decimal_is_a_400(api, ids, method, path, name, value):
     if name == "status" and value in ("9" * 20, "9" * 5000):
         value = value[:3]  # a status filter of 999: well-formed, so only the odd digits remain to refuse
+    if path == "/events/v3/events" and value == "1_000":
+        value = "1_0_0"  # event cursors are "<microseconds>_<sequence>": 1_000 is one
     body = assert_refused(api, method, **paged_request(ids, method, path, name, value))
     assert body["category"] == "VALIDATION_ERROR"
     assert len(body["message"]) < 300  # the input is not echoed back whole
