@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.routing import RequestRedirect
 
 from simulator.config import HubConfig
 from simulator.crm.object_types import UnknownObjectType
@@ -50,6 +51,10 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.extensions["hubsim"] = hub
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.url_map.strict_slashes = False  # the SDK adds trailing slashes; never 308-redirect a POST
+    # Werkzeug 308-redirects `//` (and an id starting with %2F, decoded to `/`) to a merged path, with an HTML body:
+    # a client that follows it PATCHes or DELETEs another record. HubSpot answers 404; so does hubsim.
+    app.url_map.merge_slashes = False
+    app.url_map.redirect_defaults = False
     app.json.sort_keys = False
     app.json.compact = True
     app.json.mimetype = JSON_MIMETYPE
@@ -77,6 +82,10 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
 
 
 def _authenticate() -> None:
+    # Never a redirect, whatever rule would ask for one; and an empty path segment names nothing, even where a
+    # rule's trailing-slash leniency would match it (`/crm/v3/owners//`).
+    if isinstance(request.routing_exception, RequestRedirect) or "//" in request.path:
+        raise NotFound()
     if request.routing_exception is not None:
         raise request.routing_exception  # an unknown route or method is a 404/405, whoever asks
     view = current_app.view_functions[request.endpoint]

@@ -255,6 +255,9 @@ class Hub:
         self._ticker: threading.Thread | None = None
         self._stopping = threading.Event()
         self.deliveries = DeliveryWorker()  # every portal's outbound HTTP (webhooks, workflow actions)
+        # What is wrong with the hub's own machinery right now (a portal `--state` cannot save), by what it
+        # concerns; GET /_sim/health shows it.
+        self.problems: dict[str, str] = {}
         for declared in self.config.portals:
             self._open(declared)
 

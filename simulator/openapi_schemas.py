@@ -87,7 +87,8 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         errors=array(ref("StandardError")),
     ),
     "PropertyGroupList": obj(["results"], results=array(ref("PropertyGroup"))),
-    "Health": obj(["status", "version"], status=STRING, version=STRING),
+    "Health": obj(["status", "version"], status={"type": "string", "enum": ["ok", "degraded"]}, version=STRING,
+                  problems=array(STRING)),
     "Clock": obj(["now", "frozen", "speed"], now=DATETIME, frozen=BOOLEAN, speed={"type": "number"}),
     "PortalSettings": obj(
         ["portalId", "tier", "timeZone", "scopes", "rateLimits", "retryAfter"],

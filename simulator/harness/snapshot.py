@@ -21,7 +21,7 @@ from simulator.crm.owners import OwnerStore
 from simulator.crm.pipelines import Pipeline, PipelineStore
 from simulator.crm.stores import CrmStores, IdSequence
 from simulator.errors import ValidationError
-from simulator.harness.control import PortalSettingsUpdate, update_portal
+from simulator.harness.control import EARLIEST, LATEST, MAX_SPEED, PortalSettingsUpdate, update_portal
 from simulator.hub import Portal
 from simulator.lists.persist import export_lists, restore_lists
 from simulator.wire import body_error
@@ -109,12 +109,18 @@ def _check_envelope(data: Any) -> None:
 
 
 def _clock(section: Any) -> tuple[datetime, bool, float]:
+    """The control API's bounds hold for a restored clock too: a speed of 1e308 or NaN, or a year-9999 `now`, would
+    leave a portal that answers every request (its reset included) with a 500."""
     now = datetime.fromisoformat(section["now"])
     if now.tzinfo is None:
         raise ValueError("clock.now needs a time zone")
     frozen, speed = section["frozen"], section["speed"]
-    if not isinstance(frozen, bool) or not isinstance(speed, int | float) or speed <= 0:
-        raise ValueError("clock.frozen must be a boolean and clock.speed a positive number")
+    if not isinstance(frozen, bool) or not isinstance(speed, int | float) or isinstance(speed, bool):
+        raise ValueError("clock.frozen must be a boolean and clock.speed a number")
+    if not EARLIEST <= now <= LATEST:
+        raise ValueError(f"clock.now must fall between {EARLIEST.date()} and {LATEST.date()}, as POST /_sim/clock's")
+    if not 0 < speed <= MAX_SPEED:  # NaN fails this too
+        raise ValueError(f"clock.speed must be above 0 and at most {MAX_SPEED:g}, as POST /_sim/clock's")
     return now.astimezone(UTC), frozen, float(speed)
 
 
