@@ -287,7 +287,21 @@ def control(ops: Operations) -> None:
     ops.add("DELETE", "/_sim/faults/{ruleId}", "delete_fault", tag="control", responses={204: None})
 
 
-SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, control)
+def inspector(ops: Operations) -> None:
+    """The inspector's HTML pages: the portal is chosen by ?token= (or its cookie, or the bearer token)."""
+    page = {"token": STRING}
+    ops.add("GET", "/_sim/ui", "inspector_overview", tag="inspector", query=page, responses={200: None}, public=True)
+    ops.add("GET", "/_sim/ui/contacts", "inspector_contacts", tag="inspector", responses={200: None}, public=True,
+            query={**page, "q": STRING, "stage": STRING, "offset": {"type": "integer", "minimum": 0}})
+    ops.add("GET", "/_sim/ui/contacts/{contactId}", "inspector_contact", tag="inspector", query=page,
+            responses={200: None, 404: "Error"}, public=True)
+    ops.add("GET", "/_sim/ui/funnel", "inspector_funnel", tag="inspector", query=page, responses={200: None},
+            public=True)
+    ops.add("GET", "/_sim/ui/journal", "inspector_journal", tag="inspector", responses={200: None}, public=True,
+            query={**page, "method": STRING, "path": STRING, "status": STRING})
+
+
+SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, control, inspector)
 
 
 def document() -> dict[str, Any]:
