@@ -209,7 +209,7 @@ def behaviour(accounts: Sequence[AccountFacts]) -> list[dict]:
         rows.append({
             "segment": segment, "workspaces": len(group), "activated": len(active),
             "feature_breadth": _mean([len(a.features) / len(KEY_FEATURES) for a in active]),
-            "key_uses_per_active_day": _mean([a.key_uses / len(a.active_days) for a in active]),
+            "key_uses_per_active_day": _mean([a.key_uses / len(a.active_days) for a in active if a.active_days]),
             "inviting": _rate(sum(a.invites > 0 for a in group), len(group)),
             "users_per_workspace": _mean([a.users for a in group]),
         })
