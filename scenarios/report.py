@@ -77,7 +77,7 @@ def print_tables(metrics: dict, console: Console) -> None:
 def charts(metrics: dict) -> list[tuple[str, str]]:
     m = metrics
     return [
-        ("Funnel", funnel([(r["step"], r["count"]) for r in m["funnel"]], width=760, title="Funnel (workspaces)")),
+        ("Funnel", funnel([(r["step"], r["count"]) for r in m["funnel"]], width=1100, title="Funnel (workspaces)")),
         ("PQLs over time", bars([(f"wk {r['week']}", r["pqls"]) for r in m["pqls_by_week"]], title="PQLs by week")),
         ("Time to value", bars([(r["band"], r["count"]) for r in m["time_to_value"]["distribution"]],
                                title="Signup to first key feature")),
@@ -112,7 +112,8 @@ body {{ margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-se
 header {{ background: #2d3e50; color: #fff; padding: 18px 32px; }} header h1 {{ margin: 0; font-size: 22px; }}
 header p {{ margin: 4px 0 0; color: #cbd6e2; }}
 main {{ max-width: 1200px; margin: 24px auto; padding: 0 24px; }}
-.charts {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 18px; }}
+.charts {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 0 18px; }}
+.charts section:first-child {{ grid-column: 1 / -1; }}
 section {{ background: #fff; border: 1px solid #dfe3eb; border-radius: 6px; padding: 14px 18px; margin-bottom: 18px;
           overflow-x: auto; }}
 h2 {{ font-size: 16px; margin: 0 0 10px; }} svg {{ max-width: 100%; height: auto; }}

@@ -2,7 +2,7 @@
 
 Between the runner's steps they look for open tasks, and work each one `response` after it was created (the
 scenario's speed to lead): complete it, mark the contact sales-accepted (lead status "Open deal", lifecycle stage
-sales-qualified lead unless it is further on), open a deal for it in the default pipeline, and touch the user through
+opportunity unless it is further on: the scoring already made a PQL a sales-qualified lead), open a deal for it in the default pipeline, and touch the user through
 the run's intervention hook, which raises the account's upgrade odds the sooner it comes after the user's last
 activity. Once a day they close the deals of contacts that became customers as won. So sales-accepted, speed to lead
 and won deals are outcomes of the run, measured from the CRM afterwards.
@@ -23,7 +23,7 @@ from scenarios.runner import PortalClock
 DEAL_TO_CONTACT = 3  # HubSpot's association type id, deal -> contact (HUBSPOT_DEFINED)
 ACCEPTED_STATUS = "OPEN_DEAL"  # HubSpot's lead status once a deal is open
 OPEN_STAGE, WON_STAGE = "appointmentscheduled", "closedwon"  # the default sales pipeline's first and won stages
-BEFORE_SQL = {"", "subscriber", "lead", "marketingqualifiedlead"}
+BEFORE_OPPORTUNITY = {"", "subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead"}
 SEARCH_PAGE = 100  # what one search page may hold (HubSpot's maximum is 200)
 
 
@@ -95,8 +95,8 @@ class SalesReps:
         if user is not None:
             run.sales_touch(user, at=max(at, run.now))
         changes = {"hs_lead_status": ACCEPTED_STATUS}
-        if (contact.get("lifecyclestage") or "") in BEFORE_SQL:
-            changes["lifecyclestage"] = "salesqualifiedlead"
+        if (contact.get("lifecyclestage") or "") in BEFORE_OPPORTUNITY:
+            changes["lifecyclestage"] = "opportunity"
         self._call("PATCH", f"/crm/v3/objects/tasks/{work.task_id}", json={"properties": {"hs_task_status": "COMPLETED"}})
         self._call("PATCH", f"/crm/v3/objects/contacts/{work.contact_id}", json={"properties": changes})
         deal = {"dealname": f"{contact.get('email')} (PQL)", "pipeline": "default", "dealstage": OPEN_STAGE}

@@ -20,26 +20,26 @@ def _number(value: float) -> str:
 
 
 def funnel(steps: Sequence[tuple[str, int]], *, width: int = 640, title: str = "Funnel") -> str:
-    """Horizontal bars, widest first, each labelled with its count, its share of the step before and of the top."""
-    row, label_w, top = 34, 150, max((count for _, count in steps), default=0) or 1
-    height = row * len(steps) + 8
-    bar_w = width - label_w - 170
+    """Centred bars, widest first: each labelled with its count, and its share of the step before and of the top."""
+    row, top = 40, max((count for _, count in steps), default=0) or 1
+    label_w = 16 + 7 * max((len(label) for label, _ in steps), default=0)
+    value_w = 190
+    bar_w = max(width - label_w - value_w, 60)
+    height = row * len(steps) + 4
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{escape(title)}' class='chart funnel' "
              f"viewBox='0 0 {width} {height}' width='{width}' height='{height}' {FONT} font-size='13'>",
              f"<title>{escape(title)}</title>"]
-    previous = None
     for i, (label, count) in enumerate(steps):
         y = 4 + i * row
         w = max(bar_w * count / top, 2 if count else 0)
         x = label_w + (bar_w - w) / 2
-        step = "" if previous is None else f" · {_share(count, previous)} of previous"
-        overall = "" if i == 0 else f" · {_share(count, steps[0][1])} overall"
-        parts.append(f"<text x='{label_w - 8}' y='{y + 20}' text-anchor='end' fill='{MUTED}'>{escape(label)}</text>"
+        shares = "" if i == 0 else f"{_share(count, steps[i - 1][1])} of prev. · {_share(count, steps[0][1])} of all"
+        parts.append(f"<text x='{label_w - 10}' y='{y + 21}' text-anchor='end' fill='{MUTED}'>{escape(label)}</text>"
                      f"<rect x='{x:.1f}' y='{y}' width='{w:.1f}' height='{row - 8}' rx='3' fill='{ACCENT}' "
-                     f"opacity='{1 - 0.12 * i:.2f}'><title>{escape(label)}: {count:,}</title></rect>"
-                     f"<text x='{label_w + bar_w + 8}' y='{y + 20}' fill='#33475b' class='value'>{count:,}"
-                     f"<tspan fill='{MUTED}' font-size='11'>{step}{overall}</tspan></text>")
-        previous = count
+                     f"opacity='{1 - 0.1 * i:.2f}'><title>{escape(label)}: {count:,}</title></rect>"
+                     f"<text x='{label_w + bar_w + 10}' y='{y + 14}' fill='#33475b' font-weight='600' "
+                     f"class='value'>{count:,}</text>"
+                     f"<text x='{label_w + bar_w + 10}' y='{y + 28}' fill='{MUTED}' font-size='10'>{shares}</text>")
     parts.append("</svg>")
     return "".join(parts)
 

@@ -22,8 +22,9 @@ RECENT = 20  # recent 429s and faults on the overview
 # The PLG playbook's score and label (the demo defines them); any portal may have them or not.
 SCORE_PROPERTY = "pql_score"
 LABEL_PROPERTY = "pql_label"
-# The funnel as the CRM sees it: HubSpot's lifecycle stages in order (a contact has passed every stage before its own).
-FUNNEL_STAGES = tuple(name for name, _ in LIFECYCLE_STAGES if name != "other")
+# The funnel as the CRM sees it: HubSpot's lifecycle stages from lead to customer, in order (a contact has passed
+# every stage before its own; subscribers are not leads yet, evangelists are customers still).
+FUNNEL_STAGES = ("lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer")
 STAGE_LABELS = dict(LIFECYCLE_STAGES)
 
 
@@ -147,7 +148,7 @@ def lifecycle_funnel(portal: Portal) -> list[tuple[str, int]]:
     """Contacts that reached each lifecycle stage or a later one (HubSpot's stages only move forward by default)."""
     with portal.lock:
         stages = Counter(r.values.get("lifecyclestage", "") for r in portal.objects("contacts").records())
-    reached, steps = 0, []
+    reached, steps = stages.get("evangelist", 0), []
     for name in reversed(FUNNEL_STAGES):
         reached += stages.get(name, 0)
         steps.append((STAGE_LABELS[name], reached))

@@ -55,7 +55,7 @@ def test_a_task_is_worked_after_the_response_time_and_the_lead_accepted(hubspot,
     assert reps.worked == 1
     contact = hubspot.get(f"/crm/v3/objects/contacts/{contact_id}",
                           params={"propertiesWithHistory": "hs_lead_status", "properties": "lifecyclestage"}).json()
-    assert contact["properties"]["lifecyclestage"] == "salesqualifiedlead"
+    assert contact["properties"]["lifecyclestage"] == "opportunity"
     assert contact["propertiesWithHistory"]["hs_lead_status"][0]["timestamp"] == "2026-03-03T00:15:00.000Z"
     deal_id = next(iter(reps.deals))
     deal = hubspot.get(f"/crm/v3/objects/deals/{deal_id}", params={"associations": "contacts", "properties": "dealstage,hubspot_owner_id"}).json()
