@@ -1,7 +1,7 @@
 """What the CRM says happened, read back through the API after a run, as facts per workspace (metrics.AccountFacts).
 
-The demo measures outcomes where a RevOps person would: in HubSpot. A workspace became a PQL when one of its
-contacts first reached the scoring model's PQL lifecycle stage, was notified when the first task about one of them
+The demo measures outcomes where a RevOps person would: in HubSpot. A workspace became a PQL when the scoring
+first labelled one of its contacts a PQL, was notified when the first task about one of them
 was created, sales-accepted when a rep first set the lead status, and its rep's deal was won when that deal first
 reached the won stage.
 """
@@ -16,7 +16,7 @@ import httpx
 from scenarios.metrics import AccountFacts
 from scenarios.reps import ACCEPTED_STATUS, WON_STAGE
 
-PQL_STAGE = "salesqualifiedlead"  # the lifecycle stage the scoring model's "pql" stage sets (scoring/models)
+PQL_LABEL, PQL_VALUE = "pql_label", "pql"  # the sync core's stage property and its PQL value (scoring/models)
 HISTORY_PAGE = 50  # HubSpot pages at most 50 records when propertiesWithHistory is asked for
 PAGE = 100
 BATCH = 100
@@ -54,13 +54,13 @@ def read_crm(hubspot: httpx.Client, accounts: Mapping[str, AccountFacts], accoun
     account_of_contact: dict[str, AccountFacts] = {}
     for contact in _pages(hubspot, "/crm/v3/objects/contacts", {
             "limit": HISTORY_PAGE, "properties": "email,hubspot_owner_id",
-            "propertiesWithHistory": "lifecyclestage,hs_lead_status"}):
+            "propertiesWithHistory": f"{PQL_LABEL},hs_lead_status"}):
         facts = accounts.get(account_of_email.get(contact["properties"].get("email") or "", ""))
         if facts is None:
             continue  # not one of the run's users
         account_of_contact[contact["id"]] = facts
         history = contact.get("propertiesWithHistory", {})
-        facts.pql = _earliest(facts.pql, _first(history.get("lifecyclestage", []), PQL_STAGE))
+        facts.pql = _earliest(facts.pql, _first(history.get(PQL_LABEL, []), PQL_VALUE))
         facts.accepted = _earliest(facts.accepted, _first(history.get("hs_lead_status", []), ACCEPTED_STATUS))
         facts.owner_assigned = facts.owner_assigned or bool(contact["properties"].get("hubspot_owner_id"))
     for task in _pages(hubspot, "/crm/v3/objects/tasks", {"limit": PAGE, "properties": "hs_createdate",
