@@ -47,6 +47,7 @@ class DemoOptions:
     users: int = 2000
     days: int = 60
     seed: int = 7
+    tail_days: int = 0  # keep playing the journeys of those signed up this long after the last signup day
     rep_response: timedelta = timedelta(minutes=15)
     step: timedelta = STEP
     out: Path = Path("out/demo")
@@ -86,19 +87,19 @@ def run_demo(options: DemoOptions, console: Console, connect: SyncFactory,
         with Progress(TextColumn("[bold]day[/bold]"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[events]:>8,} events · {task.fields[leads]:>5,} leads worked"),
                       TimeElapsedColumn(), console=console, transient=False) as bar:
-            task = bar.add_task("days", total=options.days, events=0, leads=0)
+            task = bar.add_task("days", total=options.days + options.tail_days, events=0, leads=0)
 
             def progress(step: Step) -> None:
                 bar.update(task, completed=step.days, events=step.events, leads=reps.worked)
 
             player = Player(sync, clock=PortalClock(hubspot), step=options.step, on_event=observe,
                             progress=progress)
-            player.play_run(run, interventions=reps)
+            player.play_run(run, until=run.end + timedelta(days=options.tail_days), interventions=reps)
         truth = run.ground_truth()
         accounts = behaviour.with_truth(truth)
         account_of_email = {u["email"]: u["account"] for u in run.users()}
         read_crm(hubspot, {a.account: a for a in accounts}, account_of_email, reps.deals)
-        metrics = compute(accounts, start=run.start, end=run.end)
+        metrics = compute(accounts, start=run.start, end=run.now)
         metrics["run"] = {"scenario": scenario.name, "users": options.users, "days": options.days,
                           "seed": options.seed, "rep_response_minutes": options.rep_response / timedelta(minutes=1),
                           "events": player.events, "installed": installed}

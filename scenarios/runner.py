@@ -10,7 +10,7 @@ no clock to move: pass `clock=None` and the events keep their own timestamps (oc
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,9 +28,13 @@ class Sink(Protocol):
 
     def ensure_schema(self) -> object: ...
 
+    def add_profiles(self, users: Iterable[dict] = (), accounts: Iterable[dict] = ()) -> object: ...
+
     def push(self, events: Sequence[dict], now: datetime) -> object: ...
 
     def sweep(self, now: datetime) -> object: ...
+
+    def flush(self, now: datetime) -> object: ...
 
 
 class PortalClock:
@@ -79,6 +83,7 @@ class Player:
         self.sink, self.clock, self.step = sink, clock, step
         self._on_event, self._progress = on_event, progress
         self.events = 0
+        self._accounts: set[str] = set()
         self._last_sweep: datetime | None = None
 
     def play_run(self, run: ScenarioRun, *, until: datetime | None = None,
@@ -90,20 +95,31 @@ class Player:
             start, end = run.now, min(run.now + self.step, until)
             if interventions is not None:
                 interventions.before_step(start, end, run, self.clock)
-            batch = []
+            batch, users, accounts = [], [], {}
             for event in run.advance(end):
                 if self._on_event:
                     self._on_event(event)
+                if event.event == "signed_up":  # the product's database has the profile from the signup on
+                    users.append(run.user(event.user))
+                    if event.account not in self._accounts:  # a teammate joins an account the sink knows
+                        self._accounts.add(event.account)
+                        accounts.setdefault(event.account, None)
                 batch.append(event.as_dict())
+            if users:
+                self.sink.add_profiles(users=users, accounts=[run.account(a) for a in accounts])
             self._deliver(start, end, batch)
+        self.sink.flush(run.now)
 
     def play_folder(self, folder: Path) -> None:
-        """A generated scenario folder (events.jsonl and manifest.json), streamed step by step."""
+        """A generated scenario folder (events.jsonl and manifest.json, profiles from users.jsonl and
+        accounts.jsonl), streamed step by step."""
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         start, end = (datetime.fromisoformat(manifest[key].replace("Z", "+00:00")) for key in ("start", "end"))
         self._begin(start)
+        self.sink.add_profiles(users=_read_lines(folder / "users.jsonl"),
+                               accounts=_read_lines(folder / "accounts.jsonl"))
         window_end, batch = start + self.step, []
-        for event in _read_events(folder / "events.jsonl"):
+        for event in _read_lines(folder / "events.jsonl"):
             at = datetime.fromisoformat(event["timestamp"].replace("Z", "+00:00"))
             while at >= window_end:
                 self._deliver(window_end - self.step, window_end, batch)
@@ -112,6 +128,7 @@ class Player:
         while window_end - self.step < end:
             self._deliver(window_end - self.step, window_end, batch)
             window_end, batch = window_end + self.step, []
+        self.sink.flush(window_end - self.step)
 
     def _begin(self, start: datetime) -> None:
         if self.clock is not None:
@@ -132,12 +149,12 @@ class Player:
             self._progress(Progress(end, self.events, (end - self._start).days))
 
 
-def _read_events(path: Path) -> Iterator[dict]:
+def _read_lines(path: Path) -> Iterator[dict]:
     with open(path, encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             if line.strip():
                 try:
                     yield json.loads(line)
                 except json.JSONDecodeError as error:
-                    raise ValueError(f"{path}:{number}: not a JSON event ({error.msg})") from None
+                    raise ValueError(f"{path}:{number}: not a JSON line ({error.msg})") from None
 

@@ -21,9 +21,17 @@ class Recorder:
 
     def __init__(self, hubspot: httpx.Client | None = None) -> None:
         self.hubspot, self.schema, self.pushes, self.sweeps = hubspot, 0, [], []
+        self.users, self.accounts, self.flushed = [], [], []
 
     def ensure_schema(self):
         self.schema += 1
+
+    def add_profiles(self, users=(), accounts=()):
+        self.users += [u["user"] for u in users]
+        self.accounts += [a["account"] for a in accounts]
+
+    def flush(self, now):
+        self.flushed.append(now)
 
     def push(self, events, now):
         portal_now = self.hubspot.get("/_sim/clock").json()["now"] if self.hubspot else None
@@ -92,5 +100,28 @@ def test_a_damaged_events_file_names_its_line(tmp_path):
     generate(load_scenario("plg-default"), tmp_path, users=5, days=1, seed=3, start=START)
     with open(tmp_path / "events.jsonl", "a", encoding="utf-8") as file:
         file.write("{not json\n")
-    with pytest.raises(ValueError, match=r"events.jsonl:\d+: not a JSON event"):
+    with pytest.raises(ValueError, match=r"events.jsonl:\d+: not a JSON line"):
         Player(Recorder()).play_folder(tmp_path)
+
+
+def test_profiles_reach_the_sink_before_the_signups_events_and_the_end_is_flushed():
+    sink, run = Recorder(), _run()
+    pushed_users = []
+
+    def push(events, now):
+        pushed_users.extend(e["user"] for e in events if e["user"] not in pushed_users)
+        assert set(pushed_users) <= set(sink.users)  # every user whose events arrive has a profile already
+
+    sink.push = push
+    Player(sink, step=timedelta(hours=6)).play_run(run)
+    assert sink.users == [u["user"] for u in run.users()]
+    assert sink.accounts == [a["account"] for a in run.accounts()]
+    assert sink.flushed == [run.end]
+
+
+def test_a_folder_hands_over_its_profiles_first(tmp_path):
+    generate(load_scenario("plg-default"), tmp_path, users=10, days=1, seed=3, start=START)
+    sink = Recorder()
+    Player(sink).play_folder(tmp_path)
+    assert len(sink.users) >= 10 and len(sink.accounts) == 10
+    assert sink.flushed == [START + timedelta(days=1)]
