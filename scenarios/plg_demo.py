@@ -62,7 +62,7 @@ class DemoResult:
     counts: dict = field(default_factory=dict)
 
 
-SyncFactory = Callable[[httpx.Client, ScenarioRun], Sink]
+SyncFactory = Callable[[httpx.Client, PortalClock], Sink]
 
 
 def run_demo(options: DemoOptions, console: Console, connect: SyncFactory,
@@ -83,7 +83,8 @@ def run_demo(options: DemoOptions, console: Console, connect: SyncFactory,
                 emails[event.email] = event.user
 
         reps = SalesReps(hubspot, response=options.rep_response, users_by_email=emails)
-        sync = connect(hubspot, run)
+        clock = PortalClock(hubspot)
+        sync = connect(hubspot, clock)
         with Progress(TextColumn("[bold]day[/bold]"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[events]:>8,} events · {task.fields[leads]:>5,} leads worked"),
                       TimeElapsedColumn(), console=console, transient=False) as bar:
@@ -92,7 +93,7 @@ def run_demo(options: DemoOptions, console: Console, connect: SyncFactory,
             def progress(step: Step) -> None:
                 bar.update(task, completed=step.days, events=step.events, leads=reps.worked)
 
-            player = Player(sync, clock=PortalClock(hubspot), step=options.step, on_event=observe,
+            player = Player(sync, clock=clock, step=options.step, on_event=observe,
                             progress=progress)
             player.play_run(run, until=run.end + timedelta(days=options.tail_days), interventions=reps)
         truth = run.ground_truth()

@@ -44,6 +44,7 @@ class PortalClock:
     def __init__(self, client: httpx.Client) -> None:
         self._client = client
         self.now: datetime | None = None
+        self.advanced = 0.0  # seconds advanced in all: hubsim's rate-limit windows moved as far (wall time + this)
 
     def start_at(self, moment: datetime) -> None:
         self._post({"freeze": True})
@@ -52,8 +53,9 @@ class PortalClock:
 
     def advance_to(self, moment: datetime) -> None:
         if self.now is not None and moment > self.now:
-            self._post({"advance": (moment - self.now).total_seconds()})
-            self.now = moment
+            seconds = (moment - self.now).total_seconds()
+            self._post({"advance": seconds})
+            self.now, self.advanced = moment, self.advanced + seconds
 
     def _post(self, command: dict) -> None:
         response = self._client.post("/_sim/clock", json=command)
