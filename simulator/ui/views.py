@@ -18,7 +18,8 @@ from simulator.crm.records import Record
 from simulator.hub import Portal
 
 CONTACT_PAGE = 50
-RECENT = 20  # recent 429s and faults on the overview
+RECENT = 20
+TIMELINE_EVENTS = 200  # the newest custom events on a contact's timeline  # recent 429s and faults on the overview
 # The PLG playbook's score and label (the demo defines them); any portal may have them or not.
 SCORE_PROPERTY = "pql_score"
 LABEL_PROPERTY = "pql_label"
@@ -126,7 +127,8 @@ def contact(portal: Portal, contact_id: str) -> ContactDetail:
         links = {t.name: [to_id for to_id, _ in portal.crm.associations.targets(portal.object_type("contacts"),
                                                                                record.id, t)]
                  for t in OBJECT_TYPES if t.name != "contacts"}
-        timeline = sorted(_property_history(record), key=lambda e: e.at, reverse=True)
+        entries = [*_property_history(record), *_events(portal, record.id)]
+        timeline = sorted(entries, key=lambda e: e.at, reverse=True)
         return ContactDetail(_row(record, names), sorted(record.values.items()),
                              {kind: ids for kind, ids in links.items() if ids}, timeline)
 
@@ -142,6 +144,17 @@ def _property_history(record: Record) -> Iterable[TimelineEntry]:
             shown = STAGE_LABELS.get(value, value) if name == "lifecyclestage" else value
             yield TimelineEntry(at, "property", f"{name} set to {shown}" if value else f"{name} cleared",
                                 f"by {source}")
+
+
+def _events(portal: Portal, contact_id: str) -> Iterable[TimelineEntry]:
+    occurrences, _ = portal.events.occurrences(
+        object_type="contacts", object_id=contact_id, email=None, event_type=None, occurred_after=None,
+        occurred_before=None, descending=True, after=None, limit=TIMELINE_EVENTS)
+    for occurrence in occurrences:
+        definition = portal.events.definition(occurrence.event_type_id)
+        name = definition.label if definition else occurrence.event_name
+        detail = ", ".join(f"{k}={v}" for k, v in sorted(occurrence.properties.items()))
+        yield TimelineEntry(occurrence.occurred_at, "event", name, detail)
 
 
 def lifecycle_funnel(portal: Portal) -> list[tuple[str, int]]:

@@ -124,3 +124,17 @@ def test_with_an_admin_token_the_inspector_needs_it():
         assert refused.status_code == 401
         assert "admin token" in refused.json()["message"]
         assert "Portal" in client.get("/_sim/ui", params={"token": TOKEN, "admin": "s3cret"}).text
+
+
+def test_a_contact_timeline_shows_its_custom_events_by_label_with_their_properties(api, browser, portal):
+    contact_id = _signup(api, "ann@northwind.io", "Ann")
+    created = api.post("/events/v3/event-definitions", json={
+        "label": "Pricing page viewed", "name": "pricing_page_viewed", "primaryObject": "CONTACT",
+        "propertyDefinitions": [{"name": "plan", "label": "Plan", "type": "string"}]})
+    assert created.status_code == 201
+    sent = api.post("/events/v3/send", json={"eventName": created.json()["fullyQualifiedName"],
+                                             "objectId": contact_id, "properties": {"plan": "team"}})
+    assert sent.status_code == 204
+    timeline = browser.get(f"/_sim/ui/contacts/{contact_id}", params={"token": TOKEN}).text.split(
+        'id="timeline"')[1].split("</ol>")[0]
+    assert '<li class="event"><div>Pricing page viewed</div>' in timeline and "plan=team" in timeline
