@@ -28,6 +28,7 @@ from scenarios.reps import SalesReps
 from scenarios.runner import STEP, PortalClock, Player, Progress as Step, Sink
 from simulator.testing import Simulator
 
+DECIDED = ("customer", "churned", "inactive")  # where a workspace owner's journey ends
 DEMO_TIER = "enterprise"  # the tier a PLG company running this playbook would have (190 calls per 10 s)
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(m|h|d)$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -103,7 +104,8 @@ def run_demo(options: DemoOptions, console: Console, connect: SyncFactory,
         metrics = compute(accounts, start=run.start, end=run.now)
         metrics["run"] = {"scenario": scenario.name, "users": options.users, "days": options.days,
                           "seed": options.seed, "rep_response_minutes": options.rep_response / timedelta(minutes=1),
-                          "events": player.events, "installed": installed}
+                          "events": player.events, "installed": installed,
+                          "undecided": sum(u.role == "owner" and u.stage not in DECIDED for u in truth.users)}
         print_tables(metrics, console)
         report, metrics_file = write(metrics, options.out, title=f"hubsim demo: {scenario.name}")
         console.print(f"Report: [cyan]{report}[/cyan] · metrics: [cyan]{metrics_file}[/cyan]")
