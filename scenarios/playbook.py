@@ -1,6 +1,7 @@
 """The PLG playbook the demo installs through the public API, after the sync core has ensured its schema: the
 dynamic lists sales watches ("PQL: score >= 70 and fit ok", "pricing page 3+ in 7 days") in HubSpot's lists v3
-filter language (hubspot-api.md §6.2, §6.3)."""
+filter language (hubspot-api.md §6.2, §6.3), and the PQL routing workflow (plg-guide: "PQL -> rotate to an owner,
+create a task, notify the owner"), automation v4 (hubspot-api.md §7)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,51 @@ def pricing_list(event_type_id: str) -> dict:
                                                          "amount": PRICING_DAYS},
                                     "upperBoundOffset": {"offsetDirection": "PAST", "timeUnit": "DAYS",
                                                          "amount": 0}}}])}
+
+
+def _action(action_id: str, type_id: str, fields: dict, then: str | None = None) -> dict:
+    body = {"type": "SINGLE_CONNECTION", "actionId": action_id, "actionTypeId": type_id, "actionTypeVersion": 0,
+            "fields": fields}
+    if then:
+        body["connection"] = {"edgeType": "STANDARD", "nextActionId": then}
+    return body
+
+
+ROTATE_OWNER, CREATE_TASK, IN_APP = "0-11", "0-3", "0-9"  # HubSpot's actionTypeIds (hubspot-api.md §7)
+
+
+def pql_routing_flow(owner_ids: list[str]) -> dict:
+    """Contacts entering the PQL criteria get an owner (round robin), a task due in a day, and the owner a
+    notification."""
+    return {
+        "type": "CONTACT_FLOW", "objectTypeId": CONTACTS, "flowType": "WORKFLOW", "name": "PQL routing",
+        "isEnabled": True, "startActionId": "1",
+        "enrollmentCriteria": {"type": "LIST_BASED", "shouldReEnroll": False,
+                               "unEnrollObjectsNotMeetingCriteria": False, "reEnrollmentTriggersFilterBranches": [],
+                               "listFilterBranch": pql_list()["filterBranch"]},
+        "actions": [
+            _action("1", ROTATE_OWNER, {"user_ids": owner_ids, "target_property": "hubspot_owner_id",
+                                        "overwrite_current_owner": "false"}, then="2"),
+            _action("2", CREATE_TASK, {"subject": "Reach out to a new PQL", "task_type": "CALL",
+                                       "priority": "HIGH", "body": "Product usage crossed the PQL threshold.",
+                                       "due_time": {"delta": "1", "time_unit": "DAYS"}}, then="3"),
+            _action("3", IN_APP, {"owner_properties": ["hubspot_owner_id"], "delivery_method": "APP",
+                                  "subject": "New PQL assigned to you",
+                                  "body": "A product-qualified lead is waiting for your call."}),
+        ],
+    }
+
+
+def install(hubspot: httpx.Client) -> dict[str, str]:
+    """The lists and the workflow; their ids by name."""
+    ids = install_lists(hubspot)
+    owners = hubspot.get("/crm/v3/owners", params={"limit": 100})
+    owners.raise_for_status()
+    flow = hubspot.post("/automation/v4/flows", json=pql_routing_flow([o["id"] for o in owners.json()["results"]]))
+    if flow.status_code != 201:
+        raise RuntimeError(f"the PQL routing workflow was refused: {flow.text[:300]}")
+    ids["PQL routing"] = flow.json()["id"]
+    return ids
 
 
 def install_lists(hubspot: httpx.Client) -> dict[str, str]:
