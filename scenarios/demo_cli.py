@@ -37,7 +37,7 @@ def add_demo_command(commands: argparse._SubParsersAction) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from scenarios.plg_demo import DemoOptions, duration, run_demo as play
+    from scenarios.demo import DemoOptions, duration, run_demo as play
 
     console = Console()
     try:
@@ -46,20 +46,8 @@ def run_demo(args: argparse.Namespace) -> int:
         console.print(f"[red]--rep-response: {error}[/red]")
         return 2
     play(DemoOptions(scenario=args.scenario, users=args.users, days=args.days, seed=args.seed,
-                     rep_response=response, out=args.out, serve=args.serve), console, connect_sync)
+                     rep_response=response, out=args.out, serve=args.serve), console)
     return 0
-
-
-def connect_sync(hubspot, clock):
-    """The real sync core over its own polite client. Its limiter counts in hubsim's rate-limit time (wall time plus
-    every clock advance), so it paces itself against the same windows hubsim enforces."""
-    from scoring.client import HubSpotClient
-    from scoring.sync import Sync
-
-    token = hubspot.headers["Authorization"].split(" ", 1)[1]
-    client = HubSpotClient(str(hubspot.base_url), token, timeout=30,
-                           clock=lambda: time.monotonic() + clock.advanced)
-    return Sync(client)
 
 
 def run_replay(args: argparse.Namespace) -> int:

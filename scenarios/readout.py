@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-import httpx
-
 from scenarios.metrics import AccountFacts
 from scenarios.reps import ACCEPTED_STATUS, WON_STAGE
+from scoring.client import HubSpotClient
 
 PQL_LABEL, PQL_VALUE = "pql_label", "pql"  # the sync core's stage property and its PQL value (scoring/models)
 HISTORY_PAGE = 50  # HubSpot pages at most 50 records when propertiesWithHistory is asked for
@@ -36,19 +35,17 @@ def _earliest(*times: datetime | None) -> datetime | None:
     return min(known) if known else None
 
 
-def _pages(hubspot: httpx.Client, path: str, params: dict) -> Iterable[dict]:
+def _pages(hubspot: HubSpotClient, path: str, params: dict) -> Iterable[dict]:
     after = None
     while True:
-        page = hubspot.get(path, params={**params, **({"after": after} if after else {})})
-        page.raise_for_status()
-        body = page.json()
+        body = hubspot.request("GET", path, params={**params, **({"after": after} if after else {})})
         yield from body["results"]
         after = body.get("paging", {}).get("next", {}).get("after")
         if not after:
             return
 
 
-def read_crm(hubspot: httpx.Client, accounts: Mapping[str, AccountFacts], account_of_email: Mapping[str, str],
+def read_crm(hubspot: HubSpotClient, accounts: Mapping[str, AccountFacts], account_of_email: Mapping[str, str],
              rep_deals: Mapping[str, str]) -> None:
     """Fill in the CRM's facts on `accounts` (by account id); contacts map to accounts by email."""
     account_of_contact: dict[str, AccountFacts] = {}
@@ -74,11 +71,10 @@ def read_crm(hubspot: httpx.Client, accounts: Mapping[str, AccountFacts], accoun
     deals = list(rep_deals.items())
     for start in range(0, len(deals), BATCH):
         chunk = dict(deals[start:start + BATCH])
-        read = hubspot.post("/crm/v3/objects/deals/batch/read", json={
+        read = hubspot.request("POST", "/crm/v3/objects/deals/batch/read", json_body={
             "properties": ["createdate"], "propertiesWithHistory": ["dealstage"],
             "inputs": [{"id": deal} for deal in chunk]})
-        read.raise_for_status()
-        for deal in read.json()["results"]:
+        for deal in read["results"]:
             facts = account_of_contact.get(chunk[deal["id"]])
             if facts is None:
                 continue

@@ -15,10 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import httpx
-
 from scenarios.journeys import ScenarioRun
 from scenarios.runner import PortalClock
+from scoring.client import HubSpotClient
 
 DEAL_TO_CONTACT = 3  # HubSpot's association type id, deal -> contact (HUBSPOT_DEFINED)
 ACCEPTED_STATUS = "OPEN_DEAL"  # HubSpot's lead status once a deal is open
@@ -35,12 +34,8 @@ class Work:
     owner_id: str = field(compare=False)
 
 
-class ApiError(RuntimeError):
-    pass
-
-
 class SalesReps:
-    def __init__(self, hubspot: httpx.Client, *, response: timedelta, users_by_email: Mapping[str, str]) -> None:
+    def __init__(self, hubspot: HubSpotClient, *, response: timedelta, users_by_email: Mapping[str, str]) -> None:
         self.hubspot, self.response, self._users = hubspot, response, users_by_email
         self._seen: set[str] = set()
         self._queue: list[Work] = []
@@ -70,7 +65,7 @@ class SalesReps:
                     "sorts": [{"propertyName": "hs_createdate", "direction": "ASCENDING"}], "limit": SEARCH_PAGE}
             if after:
                 body["after"] = after
-            page = self._call("POST", "/crm/v3/objects/tasks/search", json=body)
+            page = self.hubspot.request("POST", "/crm/v3/objects/tasks/search", json_body=body)
             for task in page["results"]:
                 if task["id"] not in self._seen:
                     self._seen.add(task["id"])
@@ -80,7 +75,7 @@ class SalesReps:
                 return
 
     def _schedule(self, task: dict, now: datetime) -> None:
-        links = self._call("GET", f"/crm/v4/objects/tasks/{task['id']}/associations/contacts")["results"]
+        links = self.hubspot.request("GET", f"/crm/v4/objects/tasks/{task['id']}/associations/contacts")["results"]
         if not links:
             return  # a task about no contact: nobody to reach
         created = datetime.fromisoformat(task["properties"]["hs_createdate"].replace("Z", "+00:00"))
@@ -89,20 +84,21 @@ class SalesReps:
                                          or ""))
 
     def _work(self, work: Work, run: ScenarioRun, at: datetime) -> None:
-        contact = self._call("GET", f"/crm/v3/objects/contacts/{work.contact_id}",
-                             params={"properties": "email,lifecyclestage,hs_lead_status"})["properties"]
+        contact = self.hubspot.request("GET", f"/crm/v3/objects/contacts/{work.contact_id}",
+                                       params={"properties": "email,lifecyclestage,hs_lead_status"})["properties"]
         user = self._users.get(contact.get("email") or "")
         if user is not None:
             run.sales_touch(user, at=max(at, run.now))
         changes = {"hs_lead_status": ACCEPTED_STATUS}
         if (contact.get("lifecyclestage") or "") in BEFORE_OPPORTUNITY:
             changes["lifecyclestage"] = "opportunity"
-        self._call("PATCH", f"/crm/v3/objects/tasks/{work.task_id}", json={"properties": {"hs_task_status": "COMPLETED"}})
-        self._call("PATCH", f"/crm/v3/objects/contacts/{work.contact_id}", json={"properties": changes})
+        self.hubspot.request("PATCH", f"/crm/v3/objects/tasks/{work.task_id}",
+                             json_body={"properties": {"hs_task_status": "COMPLETED"}})
+        self.hubspot.request("PATCH", f"/crm/v3/objects/contacts/{work.contact_id}", json_body={"properties": changes})
         deal = {"dealname": f"{contact.get('email')} (PQL)", "pipeline": "default", "dealstage": OPEN_STAGE}
         if work.owner_id:
             deal["hubspot_owner_id"] = work.owner_id
-        created = self._call("POST", "/crm/v3/objects/deals", json={"properties": deal, "associations": [
+        created = self.hubspot.request("POST", "/crm/v3/objects/deals", json_body={"properties": deal, "associations": [
             {"to": {"id": work.contact_id},
              "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": DEAL_TO_CONTACT}]}]})
         self.deals[created["id"]] = self._open[created["id"]] = work.contact_id
@@ -112,18 +108,12 @@ class SalesReps:
         ids = list(self._open.items())
         for chunk in range(0, len(ids), SEARCH_PAGE):
             batch = ids[chunk:chunk + SEARCH_PAGE]
-            read = self._call("POST", "/crm/v3/objects/contacts/batch/read", json={
+            read = self.hubspot.request("POST", "/crm/v3/objects/contacts/batch/read", json_body={
                 "properties": ["lifecyclestage"], "inputs": [{"id": contact} for _, contact in batch]})
             customers = {r["id"] for r in read["results"] if r["properties"].get("lifecyclestage") == "customer"}
             won = [deal for deal, contact in batch if contact in customers]
             if won:
-                self._call("POST", "/crm/v3/objects/deals/batch/update", json={"inputs": [
+                self.hubspot.request("POST", "/crm/v3/objects/deals/batch/update", json_body={"inputs": [
                     {"id": deal, "properties": {"dealstage": WON_STAGE}} for deal in won]})
                 for deal in won:
                     del self._open[deal]
-
-    def _call(self, method: str, path: str, **kwargs) -> dict:
-        response = self.hubspot.request(method, path, **kwargs)
-        if response.status_code >= 300:
-            raise ApiError(f"{method} {path} -> {response.status_code}: {response.text[:300]}")
-        return response.json()

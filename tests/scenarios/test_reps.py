@@ -11,6 +11,7 @@ from scenarios.journeys import ScenarioRun
 from scenarios.model import load_scenario
 from scenarios.reps import SalesReps
 from scenarios.runner import PortalClock
+from scoring.client import HubSpotClient
 from simulator import Hub, create_app
 
 START = datetime(2026, 3, 2, tzinfo=UTC)
@@ -18,12 +19,24 @@ TASK_TO_CONTACT = 204  # HubSpot's association type id
 
 
 @pytest.fixture
-def hubspot():
+def hub():
     hub = Hub()
+    yield hub
+    hub.close()
+
+
+@pytest.fixture
+def hubspot(hub):
     with httpx.Client(transport=httpx.WSGITransport(app=create_app(hub)), base_url="http://hubsim.test",
                       headers={"Authorization": "Bearer pat-reps"}) as client:
         yield client
-    hub.close()
+
+
+@pytest.fixture
+def client(hub):
+    """The polite client the reps work through (the sync core's)."""
+    with HubSpotClient("http://hubsim.test", "pat-reps", transport=httpx.WSGITransport(app=create_app(hub))) as c:
+        yield c
 
 
 @pytest.fixture
@@ -45,9 +58,9 @@ def played(hubspot):
     return run, clock, user, contact["id"], owner
 
 
-def test_a_task_is_worked_after_the_response_time_and_the_lead_accepted(hubspot, played):
+def test_a_task_is_worked_after_the_response_time_and_the_lead_accepted(hubspot, client, played):
     run, clock, user, contact_id, owner = played
-    reps = SalesReps(hubspot, response=timedelta(minutes=15), users_by_email={user["email"]: user["user"]})
+    reps = SalesReps(client, response=timedelta(minutes=15), users_by_email={user["email"]: user["user"]})
     now = clock.now
     reps.before_step(now, now + timedelta(minutes=10), run, clock)
     assert reps.worked == 0  # not yet: a quarter of an hour
@@ -67,9 +80,9 @@ def test_a_task_is_worked_after_the_response_time_and_the_lead_accepted(hubspot,
     assert tasks["total"] == 1
 
 
-def test_the_touch_reaches_the_run_at_the_time_the_rep_worked(hubspot, played):
+def test_the_touch_reaches_the_run_at_the_time_the_rep_worked(client, played):
     run, clock, user, _, _ = played
-    reps = SalesReps(hubspot, response=timedelta(hours=4), users_by_email={user["email"]: user["user"]})
+    reps = SalesReps(client, response=timedelta(hours=4), users_by_email={user["email"]: user["user"]})
     reps.before_step(clock.now, clock.now + timedelta(hours=6), run, clock)
     for _ in run.advance(START + timedelta(days=2)):
         pass
@@ -77,9 +90,9 @@ def test_the_touch_reaches_the_run_at_the_time_the_rep_worked(hubspot, played):
     assert [t.at for t in touches] == [START + timedelta(days=1, hours=4)]
 
 
-def test_deals_of_contacts_who_became_customers_are_closed_won_once_a_day(hubspot, played):
+def test_deals_of_contacts_who_became_customers_are_closed_won_once_a_day(hubspot, client, played):
     run, clock, user, contact_id, _ = played
-    reps = SalesReps(hubspot, response=timedelta(0), users_by_email={user["email"]: user["user"]})
+    reps = SalesReps(client, response=timedelta(0), users_by_email={user["email"]: user["user"]})
     reps.before_step(clock.now, clock.now + timedelta(hours=1), run, clock)
     hubspot.patch(f"/crm/v3/objects/contacts/{contact_id}", json={"properties": {"lifecyclestage": "customer"}})
     reps.before_step(clock.now + timedelta(hours=1), clock.now + timedelta(hours=2), run, clock)
