@@ -20,7 +20,7 @@ import httpx
 
 from scenarios.journeys import ScenarioRun
 
-STEP = timedelta(hours=1)  # fine enough for speed to lead in minutes, coarse enough to batch the sync's writes
+STEP = timedelta(hours=2)  # fine enough for speed to lead in hours, coarse enough to batch the sync's writes
 
 
 class Sink(Protocol):
