@@ -34,6 +34,7 @@ from simulator.lists.store import ListStore
 from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Job, Scheduler
 from simulator.webhooks.worker import DeliveryWorker, Ticket
+from simulator.workflows.engine import WorkflowEngine
 
 FIRST_PORTAL_ID = 10_000_001
 TICK_SECONDS = 0.05  # how often a running clock's due work is looked for
@@ -87,6 +88,7 @@ class PortalStores:
     searches: dict[str, ObjectSearch]
     events: EventStore
     lists: ListStore
+    workflows: WorkflowEngine
 
 
 class Portal:
@@ -127,7 +129,9 @@ class Portal:
             processing_delay=lambda: timedelta(milliseconds=self.settings.list_processing_delay_ms),
             timeline=events.timeline,
         )
-        return PortalStores(crm, searches, events, lists)
+        workflows = WorkflowEngine(crm, lock=self.lock, now=self.clock.now, portal_id=self.id,
+                                   schedule_at=self.schedule_at, lists=lambda: lists)
+        return PortalStores(crm, searches, events, lists, workflows)
 
     def install(self, stores: PortalStores) -> None:
         """Swap in a whole set of stores; due work of the old ones is dropped with them, the new ones resume theirs."""
@@ -141,6 +145,8 @@ class Portal:
             self.events = stores.events
             self.lists = stores.lists
             self.lists.resume()
+            self.workflows = stores.workflows
+            self.workflows.resume()  # after every other store is in: its watches and wake-ups are the new ones'
 
     def reset(self) -> None:
         """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""
