@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from scenarios.journeys import ScenarioRun
 from scenarios.metrics import Behaviour, compute
 from scenarios.model import load_scenario
+from scenarios.playbook import install as install_playbook
 from scenarios.readout import read_crm
 from scenarios.report import print_tables, write
 from scenarios.reps import SalesReps
@@ -66,8 +67,10 @@ class DemoResult:
     counts: dict = field(default_factory=dict)
 
 
-def run_demo(options: DemoOptions, console: Console, *, install: Callable[[httpx.Client], dict] | None = None,
-             wait: Callable[[], None] | None = None) -> DemoResult:
+def run_demo(options: DemoOptions, console: Console, *,
+             install: Callable[[httpx.Client], dict] = install_playbook,
+             wait: Callable[[str, str], None] | None = None) -> DemoResult:
+    """`wait(base_url, token)` holds the simulator up after the report when `serve` (default: until Ctrl-C)."""
     scenario = load_scenario(options.scenario)
     with Simulator() as sim, sim.client(timeout=60) as control:
         sim.settings(tier=DEMO_TIER)
@@ -79,7 +82,8 @@ def run_demo(options: DemoOptions, console: Console, *, install: Callable[[httpx
         hubspot = HubSpotClient(sim.base_url, sim.token, timeout=30, clock=lambda: time.monotonic() + clock.advanced)
         sync = Sync(hubspot)
         sync.ensure_schema()  # the playbook's lists and workflows read the properties and events it defines
-        installed = install(control) if install else {}
+        installed = install(control)
+        console.print(f"Playbook installed: {', '.join(installed) or 'nothing'}")
         run = ScenarioRun(scenario, users=options.users, days=options.days, seed=options.seed)
         behaviour, emails = Behaviour(), {}
 
@@ -103,7 +107,8 @@ def run_demo(options: DemoOptions, console: Console, *, install: Callable[[httpx
         truth = run.ground_truth()
         accounts = behaviour.with_truth(truth)
         account_of_email = {u["email"]: u["account"] for u in run.users()}
-        read_crm(hubspot, {a.account: a for a in accounts}, account_of_email, reps.deals)
+        outbox = control.get("/_sim/outbox").json()["results"]
+        read_crm(hubspot, {a.account: a for a in accounts}, account_of_email, reps.deals, outbox)
         metrics = compute(accounts, start=run.start, end=run.now)
         metrics["run"] = {"scenario": scenario.name, "users": options.users, "days": options.days,
                           "seed": options.seed, "rep_response_minutes": options.rep_response / timedelta(minutes=1),
@@ -115,11 +120,11 @@ def run_demo(options: DemoOptions, console: Console, *, install: Callable[[httpx
         if options.serve:
             console.print(f"The simulator stays up: [cyan]{sim.base_url}[/cyan] (token [dim]{sim.token}[/dim])")
             console.print(f"Inspector: [cyan]{sim.base_url}/_sim/ui?token={sim.token}[/cyan] · Ctrl-C to stop")
-            (wait or _forever)()
+            (wait or _forever)(sim.base_url, sim.token)
         return DemoResult(metrics, report, metrics_file)
 
 
-def _forever() -> None:
+def _forever(base_url: str, token: str) -> None:
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

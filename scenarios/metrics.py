@@ -171,16 +171,20 @@ def _in_order(a: AccountFacts, stages: Sequence[str]) -> bool:
 
 
 def workflow_outcomes(accounts: Sequence[AccountFacts]) -> dict:
+    """Speed to lead twice: PQL to the owner's first task or notification (the sync and the workflows), and PQL to
+    the rep reaching out (accepting the lead); conversion by the second."""
     pqls = [a for a in accounts if a.pql is not None]
-    speeds = sorted((a.notified - a.pql) / timedelta(minutes=1) for a in pqls if a.notified is not None)
+    notified = sorted(max(a.notified - a.pql, timedelta(0)) / timedelta(minutes=1) for a in pqls if a.notified)
+    reached = sorted(max(a.accepted - a.pql, timedelta(0)) / timedelta(minutes=1) for a in pqls if a.accepted)
     by_speed: dict[str, list[AccountFacts]] = {label: [] for _, label in SPEED_BANDS}
     by_speed["never"] = []
     for a in pqls:
-        by_speed[_band(a.notified - a.pql, SPEED_BANDS) if a.notified is not None else "never"].append(a)
+        by_speed[_band(a.accepted - a.pql, SPEED_BANDS) if a.accepted is not None else "never"].append(a)
     return {
         "tasks": sum(a.tasks for a in accounts), "notifications": sum(a.notifications for a in accounts),
         "owner_assignments": sum(a.owner_assigned for a in accounts),
-        "speed_to_lead_median_minutes": _median(speeds),
+        "speed_to_lead_median_minutes": _median(notified),
+        "rep_response_median_minutes": _median(reached),
         "conversion_by_speed": [{"speed": label, "pqls": len(group),
                                  "customers": sum(a.upgraded is not None for a in group),
                                  "conversion": _rate(sum(a.upgraded is not None for a in group), len(group))}

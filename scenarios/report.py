@@ -42,8 +42,9 @@ def sections(metrics: dict) -> list[tuple[str, list[str], list[list[str]]]]:
         ("Workflows and speed to lead", ["measure", "value"],
          [["tasks created", str(flows["tasks"])], ["notifications sent", str(flows["notifications"])],
           ["owner assignments", str(flows["owner_assignments"])],
-          ["median speed to lead", _num(flows["speed_to_lead_median_minutes"], " min")]]
-         + [[f"PQL -> customer, owner reached {r['speed']}", f"{_pct(r['conversion'])} of {r['pqls']}"]
+          ["PQL -> owner notified (median)", _num(flows["speed_to_lead_median_minutes"], " min")],
+          ["PQL -> rep reached out (median)", _num(flows["rep_response_median_minutes"], " min")]]
+         + [[f"PQL -> customer, rep reached out {r['speed']}", f"{_pct(r['conversion'])} of {r['pqls']}"]
             for r in flows["conversion_by_speed"]]),
         ("Revenue from PQL-led deals", ["measure", "value"],
          [["PQL-led customers", str(money["pql_led_customers"])], ["net new ARR", f"${money['net_new_arr']:,.0f}"],

@@ -55,6 +55,17 @@ def test_activation_and_upgrades_agree_with_the_scenarios_analytic_funnel(demo):
     assert expected["customer"] <= high
 
 
+def test_the_loop_closes_workflows_route_pqls_and_reps_accept_them(demo):
+    result, _ = demo
+    flows = result.metrics["workflows"]
+    accepted = result.metrics["funnel"][3]["count"]
+    assert result.metrics["run"]["installed"]["PQL routing"]
+    assert flows["tasks"] > 0 and flows["notifications"] > 0 and flows["owner_assignments"] > 0
+    assert 0 < accepted == result.metrics["revenue"]["deals"]
+    # the reps answer 15 minutes after the task, which the workflow creates when the sync writes the score
+    assert 15 <= flows["rep_response_median_minutes"] <= 15 + 6 * 60
+
+
 def test_the_scoring_model_is_measured_against_the_truth(demo):
     result, _ = demo
     model = result.metrics["model"]

@@ -53,11 +53,13 @@ def test_the_journey_in_order_needs_each_stage_after_the_last_any_order_does_not
     assert rows["pricing_page_viewed"] == {"stage": "pricing_page_viewed", "in_order": 1, "any_order": 2}
 
 
-def test_speed_to_lead_is_pql_to_first_task_and_splits_conversion():
-    accounts = [facts(pql=T0, notified=T0 + 10 * timedelta(minutes=1), upgraded=T0 + D, tasks=1),
-                facts(pql=T0, notified=T0 + 5 * H, tasks=1), facts(pql=T0, notifications=0)]
+def test_speed_to_lead_is_pql_to_first_task_and_conversion_splits_by_the_reps_response():
+    minute = timedelta(minutes=1)
+    accounts = [facts(pql=T0, notified=T0 + 10 * minute, accepted=T0 + 12 * minute, upgraded=T0 + D, tasks=1),
+                facts(pql=T0, notified=T0 + 5 * H, accepted=T0 + 6 * H, tasks=1), facts(pql=T0, notifications=0)]
     flows = workflow_outcomes(accounts)
     assert flows["tasks"] == 2 and flows["speed_to_lead_median_minutes"] == 155.0
+    assert flows["rep_response_median_minutes"] == 186.0
     bands = {r["speed"]: (r["pqls"], r["customers"]) for r in flows["conversion_by_speed"]}
     assert bands == {"within 15 min": (1, 1), "within 1 h": (0, 0), "within 8 h": (1, 0), "later": (0, 0),
                      "never": (1, 0)}
