@@ -352,6 +352,10 @@ def inspector(ops: Operations) -> None:
             responses={200: None, 404: "Error"}, public=True)
     ops.add("GET", "/_sim/ui/funnel", "inspector_funnel", tag="inspector", query=page, responses={200: None},
             public=True)
+    ops.add("GET", "/_sim/ui/lists", "inspector_lists", tag="inspector", query=page, responses={200: None},
+            public=True)
+    ops.add("GET", "/_sim/ui/workflows", "inspector_workflows", tag="inspector", query=page, responses={200: None},
+            public=True)
     ops.add("GET", "/_sim/ui/journal", "inspector_journal", tag="inspector", responses={200: None}, public=True,
             query={**page, "method": STRING, "path": STRING, "status": STRING})
 

@@ -17,6 +17,7 @@ from simulator.ui import charts, views
 
 bp = Blueprint("ui", __name__, url_prefix="/_sim/ui", template_folder="templates")
 TOKEN_COOKIE = "hubsim_ui_token"
+MEMBERS = 20  # the newest members shown per list
 ADMIN_COOKIE = "hubsim_ui_admin"
 
 
@@ -89,6 +90,18 @@ def inspector_contact(contact_id: str):
 @public
 def inspector_funnel():
     return _page("ui/funnel.html", lambda portal: {"page": "funnel", "funnel": views.lifecycle_funnel(portal)})
+
+
+@bp.get("/lists")
+@public
+def inspector_lists():
+    return _page("ui/lists.html", lambda portal: {"page": "lists", "lists": views.lists(portal, members=MEMBERS)})
+
+
+@bp.get("/workflows")
+@public
+def inspector_workflows():
+    return _page("ui/workflows.html", lambda portal: {"page": "workflows", "flows": views.workflows(portal)})
 
 
 @bp.get("/journal")

@@ -25,6 +25,7 @@ SCORE_PROPERTY = "pql_score"
 LABEL_PROPERTY = "pql_label"
 # The funnel as the CRM sees it: HubSpot's lifecycle stages from lead to customer, in order (a contact has passed
 # every stage before its own; subscribers are not leads yet, evangelists are customers still).
+CONTACTS_TYPE_ID = "0-1"
 FUNNEL_STAGES = ("lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer")
 STAGE_LABELS = dict(LIFECYCLE_STAGES)
 
@@ -127,7 +128,8 @@ def contact(portal: Portal, contact_id: str) -> ContactDetail:
         links = {t.name: [to_id for to_id, _ in portal.crm.associations.targets(portal.object_type("contacts"),
                                                                                record.id, t)]
                  for t in OBJECT_TYPES if t.name != "contacts"}
-        entries = [*_property_history(record), *_events(portal, record.id)]
+        entries = [*_property_history(record), *_events(portal, record.id), *_workflow_steps(portal, record.id),
+                   *_messages(portal, record.id), *_list_joins(portal, record.id)]
         timeline = sorted(entries, key=lambda e: e.at, reverse=True)
         return ContactDetail(_row(record, names), sorted(record.values.items()),
                              {kind: ids for kind, ids in links.items() if ids}, timeline)
@@ -155,6 +157,81 @@ def _events(portal: Portal, contact_id: str) -> Iterable[TimelineEntry]:
         name = definition.label if definition else occurrence.event_name
         detail = ", ".join(f"{k}={v}" for k, v in sorted(occurrence.properties.items()))
         yield TimelineEntry(occurrence.occurred_at, "event", name, detail)
+
+
+def _workflow_steps(portal: Portal, contact_id: str) -> Iterable[TimelineEntry]:
+    engine = portal.workflows
+    for flow in engine.flows:
+        for enrollment in engine.enrollments.of_flow(flow.id, contact_id):
+            for step in enrollment.history:
+                what = (f"action {step['actionId']} ({step.get('actionType', '')}): {step['result']}"
+                        if step["event"] == "ACTION" else step["event"].lower())
+                detail = ", ".join(f"{k}={v}" for k, v in step.items()
+                                   if k not in ("at", "event", "actionId", "actionType", "result"))
+                yield TimelineEntry(_time(step["at"]), "workflow", f"Workflow {flow.name}: {what}", detail)
+
+
+def _messages(portal: Portal, contact_id: str) -> Iterable[TimelineEntry]:
+    for message in portal.workflows.outbox.query(object_id=contact_id):
+        to = ", ".join(str(r.get("email") or r.get("id", "")) for r in message.get("recipients", [])) or \
+            message.get("to", "")
+        yield TimelineEntry(_time(message["sentAt"]), "message",
+                            f"{message['type'].replace('_', ' ').lower()}: {message.get('subject', '')}", f"to {to}")
+
+
+def _list_joins(portal: Portal, contact_id: str) -> Iterable[TimelineEntry]:
+    for found, first, last in portal.lists.memberships_of(CONTACTS_TYPE_ID, contact_id):
+        yield TimelineEntry(first, "list", f"Joined list {found.name}")
+        if last != first:
+            yield TimelineEntry(last, "list", f"Joined list {found.name} again")
+
+
+def _time(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+@dataclass
+class FlowRow:
+    id: str
+    name: str
+    enabled: bool
+    counts: dict[str, int]
+    actions: list[tuple[str, str, dict[str, int]]]  # (action id, type, results by kind)
+
+
+def workflows(portal: Portal) -> list[FlowRow]:
+    engine = portal.workflows
+    rows = []
+    with portal.lock:
+        for flow in engine.flows:
+            actions: dict[str, tuple[str, Counter[str]]] = {}
+            for enrollment in engine.enrollments.of_flow(flow.id):
+                for step in enrollment.history:
+                    if step["event"] == "ACTION":
+                        kind, results = actions.setdefault(step["actionId"], (step.get("actionType", ""), Counter()))
+                        results[step["result"]] += 1
+            rows.append(FlowRow(flow.id, flow.name, flow.enabled, engine.enrollments.counts(flow.id),
+                                [(aid, kind, dict(results)) for aid, (kind, results) in
+                                 sorted(actions.items(), key=lambda item: int(item[0]) if item[0].isdigit() else 0)]))
+    return rows
+
+
+@dataclass
+class ListRow:
+    id: str
+    name: str
+    processing_type: str
+    size: int
+    last_added: datetime | None
+    members: list[tuple[str, datetime]]
+
+
+def lists(portal: Portal, *, members: int = 0) -> list[ListRow]:
+    """Every live list with its size, and its newest `members` (record id, joined) when asked."""
+    with portal.lock:
+        return [ListRow(found.id, found.name, found.processing_type, len(found.members), found.last_added_at,
+                        list(reversed(list(found.members.items())))[:members])
+                for found in portal.lists.all()]
 
 
 def lifecycle_funnel(portal: Portal) -> list[tuple[str, int]]:

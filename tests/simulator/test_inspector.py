@@ -138,3 +138,53 @@ def test_a_contact_timeline_shows_its_custom_events_by_label_with_their_properti
     timeline = browser.get(f"/_sim/ui/contacts/{contact_id}", params={"token": TOKEN}).text.split(
         'id="timeline"')[1].split("</ol>")[0]
     assert '<li class="event"><div>Pricing page viewed</div>' in timeline and "plan=team" in timeline
+
+
+def _routing_flow(api, owner_id):
+    created = api.post("/automation/v4/flows", json={
+        "type": "CONTACT_FLOW", "objectTypeId": "0-1", "flowType": "WORKFLOW", "name": "PQL routing",
+        "isEnabled": True, "startActionId": "1", "enrollmentCriteria": {"type": "MANUAL", "shouldReEnroll": False},
+        "actions": [
+            {"type": "SINGLE_CONNECTION", "actionId": "1", "actionTypeId": "0-11", "actionTypeVersion": 0,
+             "connection": {"edgeType": "STANDARD", "nextActionId": "2"},
+             "fields": {"user_ids": [owner_id], "target_property": "hubspot_owner_id"}},
+            {"type": "SINGLE_CONNECTION", "actionId": "2", "actionTypeId": "0-9", "actionTypeVersion": 0,
+             "fields": {"owner_properties": ["hubspot_owner_id"], "subject": "New PQL", "body": "Call them"}}]})
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+def test_workflows_show_enrollment_counts_and_each_actions_results(api, browser):
+    owner = api.get("/crm/v3/owners").json()["results"][0]["id"]
+    flow_id = _routing_flow(api, owner)
+    ids = [_signup(api, f"u{i}@x.io", f"U{i}") for i in range(3)]
+    assert api.post(f"/_sim/workflows/{flow_id}/enroll", json={"objectIds": ids}).status_code == 200
+    panel = browser.get("/_sim/ui/workflows", params={"token": TOKEN}).text.split(f'id="flow-{flow_id}"')[1]
+    assert "PQL routing" in panel and "enrolled 3" in panel
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([\d-]+)</td><td>(.*?)</td></tr>", panel)
+    assert [(a, k) for a, k, _ in rows] == [("1", "0-11"), ("2", "0-9")]
+    assert all("done 3" in results for _, _, results in rows)
+
+
+def test_a_contact_timeline_shows_workflow_steps_notifications_and_list_joins(api, browser, portal):
+    from simulator.lists.requests import ListCreate
+
+    owner = api.get("/crm/v3/owners").json()["results"][0]
+    flow_id = _routing_flow(api, owner["id"])
+    contact_id = _signup(api, "ann@northwind.io", "Ann", stage="salesqualifiedlead")
+    portal.lists.create(ListCreate.parse({"name": "Sales qualified", "objectTypeId": "0-1",
+                                          "processingType": "DYNAMIC", "filterBranch": {
+        "filterBranchType": "OR", "filters": [], "filterBranches": [{
+            "filterBranchType": "AND", "filterBranches": [], "filters": [{
+                "filterType": "PROPERTY", "property": "lifecyclestage", "operation": {
+                    "operationType": "ENUMERATION", "operator": "IS_ANY_OF",
+                    "values": ["salesqualifiedlead"]}}]}]}}))
+    api.post(f"/_sim/workflows/{flow_id}/enroll", json={"objectIds": [contact_id]})
+    timeline = browser.get(f"/_sim/ui/contacts/{contact_id}", params={"token": TOKEN}).text.split(
+        'id="timeline"')[1].split("</ol>")[0]
+    assert "Workflow PQL routing: action 1 (0-11): done" in timeline
+    assert "in app notification: New PQL" in timeline and owner["email"] in timeline
+    assert "Joined list Sales qualified" in timeline
+    lists_page = browser.get("/_sim/ui/lists", params={"token": TOKEN}).text
+    assert "Sales qualified" in lists_page and "1 members" in lists_page
+    assert f'href="/_sim/ui/contacts/{contact_id}"' in lists_page
