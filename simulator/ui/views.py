@@ -26,6 +26,9 @@ LABEL_PROPERTY = "pql_label"
 # The funnel as the CRM sees it: HubSpot's lifecycle stages from lead to customer, in order (a contact has passed
 # every stage before its own; subscribers are not leads yet, evangelists are customers still).
 CONTACTS_TYPE_ID = "0-1"
+# HubSpot's calculated bookkeeping, written with every change: noise on a timeline
+BOOKKEEPING = frozenset({"lastmodifieddate", "hs_lastmodifieddate", "createdate", "hs_createdate", "hs_object_id",
+                         "hs_email_domain"})
 FUNNEL_STAGES = ("lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer")
 STAGE_LABELS = dict(LIFECYCLE_STAGES)
 
@@ -141,8 +144,8 @@ def _property_history(record: Record) -> Iterable[TimelineEntry]:
             yield TimelineEntry(at, "created", "Contact created", f"by {source}")
             continue
         for name, value in sorted(changes.items()):
-            if name.startswith("hs_") or name == "lastmodifieddate":
-                continue  # HubSpot's calculated bookkeeping: noise on a timeline
+            if name in BOOKKEEPING:
+                continue
             shown = STAGE_LABELS.get(value, value) if name == "lifecyclestage" else value
             yield TimelineEntry(at, "property", f"{name} set to {shown}" if value else f"{name} cleared",
                                 f"by {source}")
