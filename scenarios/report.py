@@ -69,7 +69,7 @@ def print_tables(metrics: dict, console: Console) -> None:
     for title, columns, rows in sections(metrics):
         table = Table(title=title, title_justify="left", title_style="bold")
         for i, column in enumerate(columns):
-            table.add_column(column, justify="left" if i == 0 else "right")
+            table.add_column(column, justify="left" if i == 0 else "right", no_wrap=i == 0)
         for row in rows:
             table.add_row(*row)
         console.print(table)
@@ -82,7 +82,7 @@ def charts(metrics: dict) -> list[tuple[str, str]]:
         ("PQLs over time", bars([(f"wk {r['week']}", r["pqls"]) for r in m["pqls_by_week"]], title="PQLs by week")),
         ("Time to value", bars([(r["band"], r["count"]) for r in m["time_to_value"]["distribution"]],
                                title="Signup to first key feature")),
-        ("Conversion by segment", bars([(r["segment"], 100 * (r["pql_to_customer"] or 0))
+        ("Conversion by segment", bars([(r["segment"].replace("_", " "), 100 * (r["pql_to_customer"] or 0))
                                         for r in m["pql_to_customer_by_segment"]],
                                        title="PQL to customer by segment", unit="%")),
     ]
