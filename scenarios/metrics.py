@@ -25,7 +25,8 @@ JOURNEY = ("signed_up", "trial_started", "onboarding_completed", "key_feature_us
 # Speed to lead bands (the scenario's sales_touch_effect uses the same marks: 15 min, 1 h, 8 h).
 SPEED_BANDS = ((timedelta(minutes=15), "within 15 min"), (timedelta(hours=1), "within 1 h"),
                (timedelta(hours=8), "within 8 h"), (timedelta.max, "later"))
-TIME_TO_VALUE_BANDS = ((timedelta(hours=1), "< 1 h"), (timedelta(days=1), "1 h - 1 day"), (timedelta(days=3), "1-3 days"),
+TIME_TO_VALUE_BANDS = ((timedelta(hours=1), "< 1 h"), (timedelta(days=1), "1 h - 1 day"),
+                       (timedelta(days=3), "1-3 days"),
                        (timedelta(days=7), "3-7 days"), (timedelta(days=14), "1-2 weeks"), (timedelta.max, "> 2 weeks"))
 
 

@@ -1,9 +1,9 @@
 """What the CRM says happened, read back through the API after a run, as facts per workspace (metrics.AccountFacts).
 
 The demo measures outcomes where a RevOps person would: in HubSpot. A workspace became a PQL when the product
-event that made one of its contacts a PQL happened (the sync core's `pql_entered_at`, else the label's history), was notified when the first task about one of them
-was created, sales-accepted when a rep first set the lead status, and its rep's deal was won when that deal first
-reached the won stage.
+event that made one of its contacts a PQL happened (the sync core's `pql_entered_at`, else the label's history),
+was notified when the first task or notification about one of them was created, sales-accepted when a rep first set
+the lead status, and its rep's deal was won when that deal first reached the won stage.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Between the runner's steps they look for open tasks, and work each one `response` after it was created (the
 scenario's speed to lead): complete it, mark the contact sales-accepted (lead status "Open deal", lifecycle stage
-opportunity unless it is further on: the scoring already made a PQL a sales-qualified lead), open a deal for it in the default pipeline, and touch the user through
-the run's intervention hook, which raises the account's upgrade odds the sooner it comes after the user's last
+opportunity unless it is further on: the scoring already made a PQL a sales-qualified lead), open a deal for it in
+the default pipeline, and touch the user through the run's intervention hook, which raises the account's upgrade odds the sooner it comes after the user's last
 activity. Once a day they close the deals of contacts that became customers as won. So sales-accepted, speed to lead
 and won deals are outcomes of the run, measured from the CRM afterwards.
 """

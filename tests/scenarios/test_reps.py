@@ -53,8 +53,8 @@ def played(hubspot):
     hubspot.post("/crm/v3/objects/tasks", json={
         "properties": {"hs_task_subject": "Call this PQL", "hs_task_status": "NOT_STARTED",
                        "hs_timestamp": "2026-03-03T00:00:00Z", "hubspot_owner_id": owner},
-        "associations": [{"to": {"id": contact["id"]},
-                          "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": TASK_TO_CONTACT}]}]})
+        "associations": [{"to": {"id": contact["id"]}, "types": [
+            {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": TASK_TO_CONTACT}]}]})
     return run, clock, user, contact["id"], owner
 
 
@@ -71,7 +71,8 @@ def test_a_task_is_worked_after_the_response_time_and_the_lead_accepted(hubspot,
     assert contact["properties"]["lifecyclestage"] == "opportunity"
     assert contact["propertiesWithHistory"]["hs_lead_status"][0]["timestamp"] == "2026-03-03T00:15:00.000Z"
     deal_id = next(iter(reps.deals))
-    deal = hubspot.get(f"/crm/v3/objects/deals/{deal_id}", params={"associations": "contacts", "properties": "dealstage,hubspot_owner_id"}).json()
+    deal = hubspot.get(f"/crm/v3/objects/deals/{deal_id}",
+                       params={"associations": "contacts", "properties": "dealstage,hubspot_owner_id"}).json()
     assert deal["properties"]["dealstage"] == "appointmentscheduled"
     assert deal["properties"]["hubspot_owner_id"] == owner
     assert deal["associations"]["contacts"]["results"][0]["id"] == contact_id
