@@ -130,12 +130,16 @@ def pqls_by_week(accounts: Sequence[AccountFacts], start: datetime, end: datetim
             for i, n in enumerate(counts)]
 
 
-def pql_to_customer_by_segment(accounts: Sequence[AccountFacts]) -> list[dict]:
+def _by_segment(accounts: Sequence[AccountFacts]) -> list[tuple[str, list[AccountFacts]]]:
     by: dict[str, list[AccountFacts]] = defaultdict(list)
     for a in accounts:
         by[a.segment].append(a)
+    return sorted(by.items())
+
+
+def pql_to_customer_by_segment(accounts: Sequence[AccountFacts]) -> list[dict]:
     rows = []
-    for segment, group in sorted(by.items()):
+    for segment, group in _by_segment(accounts):
         pqls = [a for a in group if a.pql is not None]
         won = sum(a.upgraded is not None for a in pqls)
         rows.append({"segment": segment, "workspaces": len(group), "pqls": len(pqls), "customers_from_pql": won,
@@ -205,11 +209,8 @@ def revenue(accounts: Sequence[AccountFacts]) -> dict:
 
 
 def behaviour(accounts: Sequence[AccountFacts]) -> list[dict]:
-    by: dict[str, list[AccountFacts]] = defaultdict(list)
-    for a in accounts:
-        by[a.segment].append(a)
     rows = []
-    for segment, group in sorted(by.items()):
+    for segment, group in _by_segment(accounts):
         active = [a for a in group if a.activated is not None]
         rows.append({
             "segment": segment, "workspaces": len(group), "activated": len(active),

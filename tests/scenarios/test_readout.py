@@ -4,41 +4,29 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 
 from scenarios.metrics import AccountFacts
 from scenarios.readout import read_crm
-from scoring.client import HubSpotClient
-from simulator import Hub, create_app
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 
 
 @pytest.fixture
-def hub():
-    hub = Hub()
-    yield hub
-    hub.close()
-
-
-@pytest.fixture
-def hubspot(hub):
-    with httpx.Client(transport=httpx.WSGITransport(app=create_app(hub)), base_url="http://hubsim.test",
-                      headers={"Authorization": "Bearer pat-readout"}) as client:
-        client.post("/_sim/clock", json={"freeze": True, "set": T0.isoformat()})
-        client.post("/crm/v3/properties/contacts", json={
-            "name": "pql_label", "label": "PQL stage", "type": "enumeration", "fieldType": "select",
-            "groupName": "contactinformation",
-            "options": [{"label": v, "value": v} for v in ("nurture", "mql", "pql")]})
-        yield client
+def hubspot(api):
+    api.post("/_sim/clock", json={"freeze": True, "set": T0.isoformat()})
+    api.post("/crm/v3/properties/contacts", json={
+        "name": "pql_label", "label": "PQL stage", "type": "enumeration", "fieldType": "select",
+        "groupName": "contactinformation",
+        "options": [{"label": v, "value": v} for v in ("nurture", "mql", "pql")]})
+    return api
 
 
 def _advance(hubspot, **delta):
     hubspot.post("/_sim/clock", json={"advance": timedelta(**delta).total_seconds()})
 
 
-def test_facts_come_from_the_first_time_each_thing_happened_in_the_crm(hub, hubspot):
+def test_facts_come_from_the_first_time_each_thing_happened_in_the_crm(hubspot, client):
     owner_contact = hubspot.post("/crm/v3/objects/contacts", json={"properties": {
         "email": "ann@acme.io", "pql_label": "mql"}}).json()["id"]
     teammate = hubspot.post("/crm/v3/objects/contacts", json={"properties": {"email": "bo@acme.io"}}).json()["id"]
@@ -59,7 +47,6 @@ def test_facts_come_from_the_first_time_each_thing_happened_in_the_crm(hub, hubs
     hubspot.patch(f"/crm/v3/objects/contacts/{owner_contact}", json={"properties": {"pql_label": "pql"}})
 
     acme = AccountFacts("acc_1", "ideal_fit_team", True, T0)
-    client = HubSpotClient("http://hubsim.test", "pat-readout", transport=httpx.WSGITransport(app=create_app(hub)))
     read_crm(client, {"acc_1": acme}, {"ann@acme.io": "acc_1", "bo@acme.io": "acc_1"}, {deal: teammate})
     assert acme.pql == T0 + timedelta(hours=5)  # the teammate's, before the owner's
     assert acme.notified == T0 + timedelta(hours=5, minutes=30) and acme.tasks == 1

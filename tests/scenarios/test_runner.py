@@ -11,7 +11,6 @@ from scenarios.journeys import ScenarioRun
 from scenarios.model import load_scenario
 from scenarios.output import generate
 from scenarios.runner import PortalClock, Player
-from simulator import Hub, create_app
 
 START = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -19,8 +18,8 @@ START = datetime(2026, 3, 2, tzinfo=UTC)
 class Recorder:
     """A sink that remembers what it was handed, and when the portal's clock said it was."""
 
-    def __init__(self, hubspot: httpx.Client | None = None) -> None:
-        self.hubspot, self.schema, self.pushes, self.sweeps = hubspot, 0, [], []
+    def __init__(self, api: httpx.Client | None = None) -> None:
+        self.api, self.schema, self.pushes, self.sweeps = api, 0, [], []
         self.users, self.accounts, self.flushed = [], [], []
 
     def ensure_schema(self):
@@ -34,29 +33,20 @@ class Recorder:
         self.flushed.append(now)
 
     def push(self, events, now):
-        portal_now = self.hubspot.get("/_sim/clock").json()["now"] if self.hubspot else None
+        portal_now = self.api.get("/_sim/clock").json()["now"] if self.api else None
         self.pushes.append((now, list(events), portal_now))
 
     def sweep(self, now):
         self.sweeps.append(now)
 
 
-@pytest.fixture
-def hubspot():
-    hub = Hub()
-    with httpx.Client(transport=httpx.WSGITransport(app=create_app(hub)), base_url="http://hubsim.test",
-                      headers={"Authorization": "Bearer pat-runner"}) as client:
-        yield client
-    hub.close()
-
-
 def _run(days=3, users=40):
     return ScenarioRun(load_scenario("plg-default"), users=users, days=days, seed=3, start=START)
 
 
-def test_every_event_is_pushed_once_in_its_own_window_with_now_at_the_window_end(hubspot):
-    sink = Recorder(hubspot)
-    Player(sink, clock=PortalClock(hubspot), step=timedelta(hours=6)).play_run(_run())
+def test_every_event_is_pushed_once_in_its_own_window_with_now_at_the_window_end(api):
+    sink = Recorder(api)
+    Player(sink, clock=PortalClock(api), step=timedelta(hours=6)).play_run(_run())
     expected = [e.as_dict() for e in _run().run()]
     assert [e for _, batch, _ in sink.pushes for e in batch] == expected
     for now, batch, portal_now in sink.pushes:
@@ -66,21 +56,21 @@ def test_every_event_is_pushed_once_in_its_own_window_with_now_at_the_window_end
     assert sink.schema == 1
 
 
-def test_a_sweep_runs_once_a_simulated_day(hubspot):
-    sink = Recorder(hubspot)
-    Player(sink, clock=PortalClock(hubspot), step=timedelta(hours=5)).play_run(_run(days=3))
+def test_a_sweep_runs_once_a_simulated_day(api):
+    sink = Recorder(api)
+    Player(sink, clock=PortalClock(api), step=timedelta(hours=5)).play_run(_run(days=3))
     assert len(sink.sweeps) == 2  # after 25 h and 50 h; 3 days end at 72 h, which is 22 h after the last
     assert all(b - a >= timedelta(days=1) for a, b in zip(sink.sweeps, sink.sweeps[1:]))
 
 
-def test_interventions_act_before_each_step_with_the_run_and_clock_at_its_start(hubspot):
+def test_interventions_act_before_each_step_with_the_run_and_clock_at_its_start(api):
     seen = []
 
     class Watcher:
         def before_step(self, start, end, run, clock):
             seen.append((start, end, run.now, clock.now))
 
-    Player(Recorder(), clock=PortalClock(hubspot), step=timedelta(hours=12)).play_run(_run(days=1),
+    Player(Recorder(), clock=PortalClock(api), step=timedelta(hours=12)).play_run(_run(days=1),
                                                                                       interventions=Watcher())
     assert seen == [(START, START + timedelta(hours=12), START, START),
                     (START + timedelta(hours=12), START + timedelta(days=1), START + timedelta(hours=12),
