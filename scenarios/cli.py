@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from scenarios.demo_cli import add_demo_command
 from scenarios.load_cli import add_load_command
 from scenarios.scenario_cli import add_scenario_command
 from scenarios.sync_cli import add_sync_command
@@ -48,17 +49,6 @@ def run_serve(args: argparse.Namespace) -> int:
         save_every=args.save_every,
         admin_token=args.admin_token,
     )
-
-
-def add_demo_command(commands: argparse._SubParsersAction) -> None:
-    demo = commands.add_parser("demo", help="start a simulator and play a scripted walkthrough against it")
-    demo.set_defaults(run=run_demo)
-
-
-def run_demo(args: argparse.Namespace) -> int:
-    from scenarios.demo import run_demo as play
-
-    return play()
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from simulator.routes import (
     workflows_control,
 )
 from simulator.routes.common import required_scope
+from simulator.ui import pages as inspector
 from simulator.unsimulated import area_of
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -59,7 +60,7 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.json.compact = True
     app.json.mimetype = JSON_MIMETYPE
     blueprints = (objects, properties, associations, owners, pipelines, events, lists, flows, control,
-                  workflows_control)
+                  workflows_control, inspector)
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(webhooks.bp)

@@ -416,6 +416,24 @@ def control(ops: Operations) -> None:
     ops.add("DELETE", "/_sim/faults/{ruleId}", "delete_fault", tag="control", responses={204: None})
 
 
+def inspector(ops: Operations) -> None:
+    """The inspector's HTML pages: the portal is chosen by ?token= (or its cookie, or the bearer token)."""
+    page = {"token": STRING}
+    ops.add("GET", "/_sim/ui", "inspector_overview", tag="inspector", query=page, responses={200: None}, public=True)
+    ops.add("GET", "/_sim/ui/contacts", "inspector_contacts", tag="inspector", responses={200: None}, public=True,
+            query={**page, "q": STRING, "stage": STRING, "offset": {"type": "integer", "minimum": 0}})
+    ops.add("GET", "/_sim/ui/contacts/{contactId}", "inspector_contact", tag="inspector", query=page,
+            responses={200: None, 404: "Error"}, public=True)
+    ops.add("GET", "/_sim/ui/funnel", "inspector_funnel", tag="inspector", query=page, responses={200: None},
+            public=True)
+    ops.add("GET", "/_sim/ui/lists", "inspector_lists", tag="inspector", query=page, responses={200: None},
+            public=True)
+    ops.add("GET", "/_sim/ui/workflows", "inspector_workflows", tag="inspector", query=page, responses={200: None},
+            public=True)
+    ops.add("GET", "/_sim/ui/journal", "inspector_journal", tag="inspector", responses={200: None}, public=True,
+            query={**page, "method": STRING, "path": STRING, "status": STRING})
+
+
 def automation_flows(ops: Operations) -> None:
     base = "/automation/v4/flows"
     ops.add("GET", f"{base}/", "get_flows", tag="flows", query=PAGE, responses={200: "FlowPage"})
@@ -465,7 +483,7 @@ def webhooks(ops: Operations) -> None:
 
 
 SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, crm_lists, control,
-            automation_flows, webhooks)
+            automation_flows, webhooks, inspector)
 
 
 def document() -> dict[str, Any]:
