@@ -24,3 +24,20 @@ def test_the_pytest_script_collects_from_anywhere(cwd, target):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "test_journal.py: " in result.stdout  # the count of tests collected (addopts has -q: two make it terse)
+
+
+def test_the_pytest_plugin_loads_no_simulator_until_a_test_asks():
+    """pytest imports the plugin in every session where hubsim is installed: Flask and the stores wait for a fixture."""
+    probe = "import sys, simulator.pytest_plugin; print(sorted({'flask', 'simulator.app', 'pydantic'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_the_package_still_offers_its_names():
+    from simulator import Hub, create_app
+
+    hub = Hub()
+    try:
+        assert create_app(hub).name == "simulator.app"
+    finally:
+        hub.close()
