@@ -39,9 +39,9 @@ class LoadError(Exception):
 
 def add_load_command(commands: argparse._SubParsersAction) -> None:
     load = commands.add_parser("load", help="Locust at HubSpot's API rate limits, checked by the simulator")
-    load.add_argument("--users", type=_positive, default=4, help="simulated sync workers (default 4)")
-    load.add_argument("--duration", type=timespan, default=20, metavar="TIME",
-                      help="how long Locust runs: 20s, 2m, 1m30s (default 20s)")
+    load.add_argument("--users", type=_positive, default=4, help="simulated sync workers")
+    load.add_argument("--duration", type=timespan, default="20s", metavar="TIME",
+                      help="how long Locust runs: 20s, 2m, 1m30s")
     load.add_argument("--tier", choices=TIERS,
                       help=f"the portal's tier, which sets its 10-second allowance (default {DEFAULT_TIER} on a "
                            "fresh simulator; unchanged with --host)")
@@ -187,7 +187,7 @@ def _policy(usage: dict[str, Any]) -> dict[str, Any]:
 def served_hubsim() -> Iterator[str]:
     """`hubsim serve` on a free loopback port in its own process; yields its base URL, stops it on leaving."""
     log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen([sys.executable, "-m", "scenarios.cli", "serve", "--port", "0"],
+    process = subprocess.Popen([sys.executable, "-m", "scenarios.cli", "serve", "--port", "0", "--quiet"],
                                stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         ready, _, _ = select.select([process.stdout], [], [], SERVE_START_SECONDS)

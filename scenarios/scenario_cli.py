@@ -24,10 +24,12 @@ def add_scenario_command(commands: argparse._SubParsersAction) -> None:
 
     generate = actions.add_parser("generate", help="write a seeded run: events, profiles, ground truth")
     generate.add_argument("name", help="a catalog name or a path to a scenario YAML file")
-    generate.add_argument("--users", type=_positive, help="organic signups (invited teammates come on top)")
-    generate.add_argument("--days", type=_positive, help="length of the simulated period")
-    generate.add_argument("--seed", type=int, default=0)
-    generate.add_argument("--start", type=_aware_datetime, help="ISO 8601 start, e.g. 2026-03-02T00:00:00Z")
+    generate.add_argument("--users", type=_positive,
+                          help="organic signups, invited teammates come on top (default: the scenario's)")
+    generate.add_argument("--days", type=_positive, help="length of the simulated period (default: the scenario's)")
+    generate.add_argument("--seed", type=int, default=0, help="the same seed writes byte-identical files")
+    generate.add_argument("--start", type=_aware_datetime,
+                          help="ISO 8601 start, e.g. 2026-03-02T00:00:00Z (default: the scenario's)")
     generate.add_argument("--out", type=Path, required=True, help="directory to write to")
     generate.set_defaults(run=run_generate)
 
