@@ -184,4 +184,4 @@ def test_a_block_opts_out_with_its_reason(tmp_path, monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "DOCUMENTS", [guide])
     first, second = blocks("python")
     assert [mark.kwargs for mark in first.marks] == [{"reason": "needs-hubspot"}]
-    assert (first.values[0].line, second.marks, second.values[0].code) == (3, (), "x = 1\n")
+    assert (first.values[0].line, list(second.marks), second.values[0].code) == (3, [], "x = 1\n")
