@@ -1,7 +1,8 @@
 """`hubsim demo` / `make demo`: start a simulator and play a short scripted CRM walkthrough against it.
 
 The walkthrough talks plain HTTP, exactly as an integration would; every step prints what it sent and what HubSpot
-(here, hubsim) answered.
+(here, hubsim) answered. What HubSpot answers goes through rich escaped: its messages carry [brackets] (option lists)
+that rich would otherwise read as markup and drop.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 
 import httpx
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from simulator.testing import Simulator
@@ -26,7 +28,8 @@ def run_demo(console: Console | None = None) -> int:
     console = console or Console()
     with Simulator() as sim, sim.client() as hubspot:
         console.rule("[bold]hubsim walkthrough[/bold]")
-        console.print(f"HubSpot is simulated at [cyan]{sim.base_url}[/cyan] (token [dim]{sim.token}[/dim])")
+        console.print(f"HubSpot is simulated at [cyan]{escape(sim.base_url)}[/cyan] "
+                      f"(token [dim]{escape(sim.token)}[/dim])")
         sim.clock.freeze()
         sim.clock.set(START)
         console.print(f"The portal's clock is frozen at {START:%Y-%m-%d %H:%M} UTC")
@@ -61,7 +64,7 @@ def run_demo(console: Console | None = None) -> int:
         table.add_column("value")
         table.add_column("when (simulated)")
         for entry in history["propertiesWithHistory"]["lifecyclestage"]:
-            table.add_row(entry["value"], entry["timestamp"])
+            table.add_row(escape(entry["value"]), escape(entry["timestamp"]))
         console.print(table)
 
         contacts = hubspot.get("/crm/v3/objects/contacts",
@@ -71,7 +74,8 @@ def run_demo(console: Console | None = None) -> int:
             table.add_column(column)
         for contact in contacts:
             p = contact["properties"]
-            table.add_row(contact["id"], p["email"], p["jobtitle"], p["lifecyclestage"], p.get("pql_score") or "")
+            table.add_row(*(escape(value or "") for value in (contact["id"], p["email"], p["jobtitle"],
+                                                              p["lifecyclestage"], p.get("pql_score"))))
         console.print(table)
         console.rule("done")
     return 0
@@ -80,9 +84,9 @@ def run_demo(console: Console | None = None) -> int:
 def step(console: Console, title: str, response: httpx.Response) -> None:
     colour = "green" if response.is_success else "yellow"
     console.print(f"[bold]{title}[/bold]")
-    console.print(f"  {response.request.method} {response.request.url.path} -> [{colour}]{response.status_code}"
-                  f"[/{colour}]")
+    console.print(f"  {response.request.method} {escape(response.request.url.path)} -> [{colour}]"
+                  f"{response.status_code}[/{colour}]")
     if not response.is_success:
         error = response.json()
         detail = error["errors"][0]["message"] if error.get("errors") else error["message"]
-        console.print(f"  [dim]{error['category']}: {detail}[/dim]")
+        console.print(f"  [dim]{escape(error['category'])}: {escape(detail)}[/dim]")
