@@ -23,15 +23,20 @@ from simulator.crm.properties import PropertyStore
 from simulator.crm.search import ObjectSearch
 from simulator.crm.stores import CrmStores
 from simulator.errors import InvalidAuthentication
+from simulator.events.send import UnknownEmail
+from simulator.events.store import DEFAULT_STORAGE_LIMIT as DEFAULT_EVENT_STORAGE_LIMIT
+from simulator.events.store import EventStore
 from simulator.feed import ChangeFeed, ClockMoved
 from simulator.harness.faults import FaultStore
 from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from simulator.harness.journal import Journal
 from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Job, Scheduler
+from simulator.webhooks.worker import DeliveryWorker, Ticket
 
 FIRST_PORTAL_ID = 10_000_001
 TICK_SECONDS = 0.05  # how often a running clock's due work is looked for
+OUTBOUND_WAIT_SECONDS = 120.0  # an advance waits at most this long for one step's sends (each is bounded by its timeout)
 log = logging.getLogger(__name__)
 
 
@@ -51,6 +56,8 @@ class PortalSettings:
         self.secondly_headers = False  # X-HubSpot-RateLimit-Secondly(-Remaining): older captures only
         self.journal = True
         self.journal_size = DEFAULT_JOURNAL_SIZE
+        self.event_storage_limit = DEFAULT_EVENT_STORAGE_LIMIT  # occurrences kept; the oldest beyond are dropped
+        self.event_unknown_email: UnknownEmail = "create"  # an event sent for an unknown email creates the contact
 
     def dump(self) -> dict:
         return {
@@ -64,6 +71,8 @@ class PortalSettings:
             "secondlyHeaders": self.secondly_headers,
             "journal": self.journal,
             "journalSize": self.journal_size,
+            "eventStorageLimit": self.event_storage_limit,
+            "eventUnknownEmail": self.event_unknown_email,
         }
 
 
@@ -73,11 +82,13 @@ class PortalStores:
 
     crm: CrmStores
     searches: dict[str, ObjectSearch]
+    events: EventStore
 
 
 class Portal:
     def __init__(self, portal_id: int, config: PortalConfig, *, key: str | None = None,
-                 wall: Callable[[], float] = time.time, on_schedule: Callable[[], None] = lambda: None):
+                 wall: Callable[[], float] = time.time, on_schedule: Callable[[], None] = lambda: None,
+                 deliveries: DeliveryWorker | None = None):
         self.id = portal_id
         self.key = key or token_key(config.token)
         self.revision = 0  # bumped by anything that may have changed the portal: what persistence saves
@@ -89,6 +100,9 @@ class Portal:
         self.faults = FaultStore()
         self.scheduler = Scheduler()
         self._on_schedule = on_schedule
+        self.deliveries = deliveries or DeliveryWorker()  # the hub's one worker; a lone portal's own
+        self._outbound: set[Ticket] = set()  # sends released by due jobs and not yet attempted
+        self._outbound_lock = threading.Lock()
         self._owners = config.owners  # None: the default sales reps
         self.install(self.build_stores())
 
@@ -103,7 +117,8 @@ class Portal:
             )
             for t in OBJECT_TYPES
         }
-        return PortalStores(crm, searches)
+        events = EventStore(self.id, self.lock, self.clock.now, crm, self.settings)
+        return PortalStores(crm, searches, events)
 
     def install(self, stores: PortalStores) -> None:
         """Swap in a whole set of stores; due work of the old ones is dropped with them, the new ones resume theirs."""
@@ -114,6 +129,7 @@ class Portal:
             self._properties = stores.crm.properties
             self._objects = {t.name: stores.crm.objects(t.name) for t in OBJECT_TYPES}
             self._searches = stores.searches
+            self.events = stores.events
 
     def reset(self) -> None:
         """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""
@@ -143,7 +159,8 @@ class Portal:
         self._on_schedule()
 
     def run_due(self) -> None:
-        """Run every job due at or before now, in time order; outbound work after the lock is released."""
+        """Run every job due at or before now, in time order; outbound work after the lock is released. Sends it
+        hands to the delivery worker are not waited for here (an API call never waits on a receiver)."""
         while True:
             with self.lock:
                 entry = self.scheduler.pop_due(self.clock.now())
@@ -152,13 +169,29 @@ class Portal:
                 outbound = list(entry.job(entry.due) or ())
                 self.revision += 1
             for send in outbound:
-                send()
+                ticket = send()
+                if isinstance(ticket, Ticket):
+                    with self._outbound_lock:
+                        self._outbound.add(ticket)
+
+    def wait_outbound(self) -> None:
+        """Wait until every send released so far was attempted and its outcome recorded (a failed one has then
+        scheduled its retry). Holds no lock while waiting: the outcome callbacks take the portal lock."""
+        with self._outbound_lock:
+            pending = list(self._outbound)
+        for ticket in pending:
+            if not ticket.wait(OUTBOUND_WAIT_SECONDS):
+                log.warning("portal %s: a send was not attempted within %s s", self.id, OUTBOUND_WAIT_SECONDS)
+        with self._outbound_lock:
+            self._outbound = {t for t in self._outbound if not t.done()}
 
     def advance(self, delta: timedelta) -> None:
-        """Move the clock forward; each job due on the way runs at its own due time, in order."""
+        """Move the clock forward; each job due on the way runs at its own due time, in order, and the sends it
+        released are attempted before the next one (a failed send's retry may fall due inside the same advance)."""
         if delta < timedelta(0):
             raise ValueError("the clock only advances forwards")
         target = self.clock.now() + delta
+        self.wait_outbound()
         while True:
             with self.lock:
                 due = self.scheduler.next_due()
@@ -166,6 +199,7 @@ class Portal:
                     break
                 self.clock.advance(max(due - self.clock.now(), timedelta(0)))
             self.run_due()
+            self.wait_outbound()
         with self.lock:
             self.clock.advance(max(target - self.clock.now(), timedelta(0)))
         self.clock_moved()
@@ -175,6 +209,7 @@ class Portal:
         with self.lock:
             self.feed.publish(ClockMoved(self.clock.now()))
         self.run_due()
+        self.wait_outbound()
 
 
 class Hub:
@@ -188,6 +223,7 @@ class Hub:
         self._ids = itertools.count(FIRST_PORTAL_ID)
         self._ticker: threading.Thread | None = None
         self._stopping = threading.Event()
+        self.deliveries = DeliveryWorker()  # every portal's outbound HTTP (webhooks, workflow actions)
         for declared in self.config.portals:
             self._open(declared)
 
@@ -221,7 +257,7 @@ class Hub:
             found = self._portals.get(key)
             if found is None:
                 found = Portal(portal_id, PortalConfig(token=key), key=key, wall=self._wall,
-                               on_schedule=self._ensure_ticker)
+                               on_schedule=self._ensure_ticker, deliveries=self.deliveries)
                 self._portals[key] = found
             return found
 
@@ -231,7 +267,8 @@ class Hub:
 
     def _open(self, config: PortalConfig) -> Portal:
         portal_id = config.portal_id if config.portal_id is not None else next(self._ids)
-        portal = Portal(portal_id, config, wall=self._wall, on_schedule=self._ensure_ticker)
+        portal = Portal(portal_id, config, wall=self._wall, on_schedule=self._ensure_ticker,
+                        deliveries=self.deliveries)
         self._portals[portal.key] = portal
         return portal
 
@@ -257,3 +294,4 @@ class Hub:
         self._stopping.set()
         if self._ticker is not None:
             self._ticker.join(timeout=1)
+        self.deliveries.close()

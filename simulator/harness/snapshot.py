@@ -26,12 +26,12 @@ from simulator.hub import Portal
 from simulator.wire import body_error
 
 FORMAT = "hubsim-portal"
-VERSION = 1
+VERSION = 2  # 2: the events section
 SECTIONS = ("format", "version", "settings", "clock", "ids", "owners", "pipelines", "properties", "objects",
             "associations")  # fmt: skip
 # Sections of stores added since version 1 (events, lists, ...): a file from before them lacks them, and a portal
 # restored from it starts those stores empty.
-LATER_SECTIONS: tuple[str, ...] = ()
+LATER_SECTIONS: tuple[str, ...] = ("events",)
 T = TypeVar("T")
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # a restore body may be far bigger than an API call's (100k contacts: ~100 MB)
 
@@ -58,6 +58,7 @@ def export_portal(portal: Portal) -> dict[str, Any]:
             "properties": {t.name: crm.properties[t.name].export() for t in OBJECT_TYPES},
             "objects": {t.name: crm.objects(t.name).export() for t in OBJECT_TYPES},
             "associations": crm.associations.export(),
+            "events": portal.events.export(),
         }
 
 
@@ -68,6 +69,8 @@ def restore_portal(portal: Portal, data: Any) -> dict[str, Any]:
     now, frozen, speed = _read("clock", lambda: _clock(data["clock"]))
     stores = portal.build_stores(_crm(portal, data))
     crm = stores.crm
+    if "events" in data:
+        _read("events", lambda: stores.events.restore(data["events"]))
     with portal.lock:
         update_portal(portal, settings)
         portal.clock.freeze()  # held still while it is set, so `now` is exact; then it runs again if it ran

@@ -9,7 +9,7 @@ import pytest
 
 SNAPSHOT = "/_sim/snapshot"
 SECTIONS = {"format", "version", "settings", "clock", "ids", "owners", "pipelines", "properties", "objects",
-            "associations"}  # fmt: skip
+            "associations", "events"}  # fmt: skip
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def populate(api) -> dict[str, str]:
 def test_the_export_is_versioned_with_one_section_per_store(api):
     body = api.get(SNAPSHOT).json()
     assert set(body) == SECTIONS
-    assert (body["format"], body["version"]) == ("hubsim-portal", 1)
+    assert (body["format"], body["version"]) == ("hubsim-portal", 2)
     assert set(body["objects"]) == {"contacts", "companies", "deals", "tasks"}
 
 
@@ -99,10 +99,10 @@ def test_a_newer_version_is_refused_and_changes_nothing(api, other):
     populate(api)
     other.post("/_sim/clock", json={"freeze": True})
     before = other.get(SNAPSHOT).json()
-    response = other.post(SNAPSHOT, json={**api.get(SNAPSHOT).json(), "version": 2})
+    response = other.post(SNAPSHOT, json={**api.get(SNAPSHOT).json(), "version": 3})
     assert response.status_code == 400
     assert response.json()["message"] == (
-        "Invalid snapshot: version 2 is newer than this hubsim reads (up to 1); upgrade hubsim. Nothing was restored."
+        "Invalid snapshot: version 3 is newer than this hubsim reads (up to 2); upgrade hubsim. Nothing was restored."
     )
     assert other.get(SNAPSHOT).json() == before
 
