@@ -28,7 +28,8 @@ def test_the_pytest_script_collects_from_anywhere(cwd, target):
 
 def test_the_pytest_plugin_loads_no_simulator_until_a_test_asks():
     """pytest imports the plugin in every session where hubsim is installed: Flask and the stores wait for a fixture."""
-    probe = "import sys, simulator.pytest_plugin; print(sorted({'flask', 'simulator.app', 'pydantic'} & set(sys.modules)))"
+    heavy = "{'flask', 'simulator.app', 'pydantic'}"
+    probe = f"import sys, simulator.pytest_plugin; print(sorted({heavy} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.stdout.strip() == "[]", result.stderr
 

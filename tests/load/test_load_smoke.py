@@ -68,7 +68,8 @@ def test_the_table_and_the_report_show_the_same_figures():
     from rich.console import Console
 
     figures = {"policies": {
-        "tenSecondly": {"limit": 190, "intervalMilliseconds": 10_000, "accepted": 612, "rejected": 3, "busiestWindow": 175},
+        "tenSecondly": {"limit": 190, "intervalMilliseconds": 10_000, "accepted": 612, "rejected": 3,
+                        "busiestWindow": 175},
         "search": {"limit": 5, "intervalMilliseconds": 1_000, "accepted": 17, "rejected": 0, "busiestWindow": 4},
     }}
     console = Console(record=True, width=120)

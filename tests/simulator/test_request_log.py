@@ -28,7 +28,8 @@ def test_a_line_names_method_path_status_time_portal_and_marks():
         == "POST /crm/v3/objects/contacts 429 0.4ms portal 7 throttled:TEN_SECONDLY_ROLLING"
     assert format_line("GET", "/cms/v3/pages", "404", 0.001, (7, None, None, True)) \
         == "GET /cms/v3/pages 404 1.0ms portal 7 notSimulated"
-    assert format_line("GET", "/x", "502", 0.002, (7, None, "status", False)) == "GET /x 502 2.0ms portal 7 fault:status"
+    assert format_line("GET", "/x", "502", 0.002, (7, None, "status", False)) \
+        == "GET /x 502 2.0ms portal 7 fault:status"
     assert format_line("GET", "/_sim/health", "200", 0.0001, None) == "GET /_sim/health 200 0.1ms"
 
 
