@@ -33,6 +33,7 @@ from simulator.harness.journal import Journal
 from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Job, Scheduler
 from simulator.webhooks.worker import DeliveryWorker, Ticket
+from simulator.workflows.engine import WorkflowEngine
 
 FIRST_PORTAL_ID = 10_000_001
 TICK_SECONDS = 0.05  # how often a running clock's due work is looked for
@@ -83,6 +84,7 @@ class PortalStores:
     crm: CrmStores
     searches: dict[str, ObjectSearch]
     events: EventStore
+    workflows: WorkflowEngine
 
 
 class Portal:
@@ -118,7 +120,9 @@ class Portal:
             for t in OBJECT_TYPES
         }
         events = EventStore(self.id, self.lock, self.clock.now, crm, self.settings)
-        return PortalStores(crm, searches, events)
+        workflows = WorkflowEngine(crm, lock=self.lock, now=self.clock.now, portal_id=self.id,
+                                   schedule_at=self.schedule_at)
+        return PortalStores(crm, searches, events, workflows)
 
     def install(self, stores: PortalStores) -> None:
         """Swap in a whole set of stores; due work of the old ones is dropped with them, the new ones resume theirs."""
@@ -130,6 +134,8 @@ class Portal:
             self._objects = {t.name: stores.crm.objects(t.name) for t in OBJECT_TYPES}
             self._searches = stores.searches
             self.events = stores.events
+            self.workflows = stores.workflows
+            self.workflows.resume()  # after every other store is in: its watches and wake-ups are the new ones'
 
     def reset(self) -> None:
         """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""

@@ -45,6 +45,8 @@ from simulator.openapi_schemas import (
     ref,
 )
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
+from simulator.workflows.definitions import FlowBatchRead, FlowCreate, FlowUpdate, ManualEnroll, SecretValue
+from simulator.workflows.outbox import MAX_MESSAGES
 
 
 # Models whose JSON schema pydantic writes: request bodies and the stored shapes returned as they are.
@@ -87,6 +89,11 @@ MODELS: list[type[BaseModel]] = [
     ClockCommand,
     PortalSettingsUpdate,
     FaultRuleInput,
+    FlowCreate,
+    FlowUpdate,
+    FlowBatchRead,
+    ManualEnroll,
+    SecretValue,
 ]
 
 
@@ -335,7 +342,29 @@ def control(ops: Operations) -> None:
     ops.add("DELETE", "/_sim/faults/{ruleId}", "delete_fault", tag="control", responses={204: None})
 
 
-SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, control)
+def automation_flows(ops: Operations) -> None:
+    base = "/automation/v4/flows"
+    ops.add("GET", f"{base}/", "get_flows", tag="flows", query=PAGE, responses={200: "FlowPage"})
+    ops.add("POST", f"{base}/", "create_flow", tag="flows", body="FlowCreate", responses={201: "Flow"})
+    ops.add("POST", f"{base}/batch/read", "batch_read_flows", tag="flows", body="FlowBatchRead",
+            responses={200: "FlowBatch", 207: "FlowBatch"})
+    item = f"{base}/{{flowId}}"
+    ops.add("GET", item, "get_flow", tag="flows", responses={200: "Flow"})
+    ops.add("PUT", item, "update_flow", tag="flows", body="FlowUpdate", responses={200: "Flow"})
+    ops.add("DELETE", item, "delete_flow", tag="flows", responses={204: None})
+    flow = "/_sim/workflows/{flowId}"
+    ops.add("GET", f"{flow}/enrollments", "get_enrollments", tag="control", query={"objectId": STRING},
+            responses={200: "Enrollments"})
+    ops.add("POST", f"{flow}/enroll", "enroll", tag="control", body="ManualEnroll", responses={200: "EnrollResult"})
+    ops.add("PUT", "/_sim/workflows/secrets/{name}", "set_workflow_secret", tag="control", body="SecretValue",
+            responses={204: None})
+    ops.add("GET", "/_sim/outbox", "get_outbox", tag="control", responses={200: "Outbox"}, query={
+        "flowId": STRING, "objectId": STRING, "limit": {"type": "integer", "minimum": 1, "maximum": MAX_MESSAGES},
+        "type": {"type": "string", "enum": ["MARKETING_EMAIL", "INTERNAL_EMAIL", "IN_APP_NOTIFICATION"]},
+    })  # fmt: skip
+
+
+SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, control, automation_flows)
 
 
 def document() -> dict[str, Any]:

@@ -240,3 +240,43 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "SnapshotRestored": obj(["status", "records"], status=STRING,
                             records={"type": "object", "additionalProperties": INTEGER}),
 }  # fmt: skip
+
+# Automation v4 flows and the workflows control API.
+RESPONSE_SCHEMAS |= {
+    "Flow": obj(
+        ["id", "revisionId", "type", "objectTypeId", "flowType", "isEnabled", "actions", "nextAvailableActionId",
+         "crmObjectCreationStatus", "createdAt", "updatedAt", "blockedDates", "canEnrollFromSalesforce",
+         "customProperties", "dataSources", "suppressionListIds", "timeWindows"],
+        id=STRING, revisionId=STRING, uuid=STRING, type={"type": "string", "enum": ["CONTACT_FLOW", "PLATFORM_FLOW"]},
+        objectTypeId=STRING, flowType=STRING, name=STRING, description=STRING, isEnabled=BOOLEAN,
+        startActionId=STRING, actions=array({"type": "object"}), enrollmentCriteria={"type": "object"},
+        nextAvailableActionId=STRING, crmObjectCreationStatus=STRING, createdAt=DATETIME, updatedAt=DATETIME,
+        blockedDates=array({"type": "object"}), canEnrollFromSalesforce=BOOLEAN,
+        customProperties={"type": "object", "additionalProperties": STRING}, dataSources=array({"type": "object"}),
+        suppressionListIds=array(INTEGER), timeWindows=array({"type": "object"}),
+    ),
+    "FlowListing": obj(["id", "isEnabled", "flowType", "objectTypeId", "revisionId", "createdAt", "updatedAt"],
+                       id=STRING, name=STRING, isEnabled=BOOLEAN, flowType=STRING, objectTypeId=STRING,
+                       revisionId=STRING, uuid=STRING, createdAt=DATETIME, updatedAt=DATETIME),
+    "FlowPage": obj(["results"], results=array(ref("FlowListing")), paging=ref("Paging")),
+    "FlowBatch": obj(
+        ["status", "results", "startedAt", "completedAt"], status=STRING, startedAt=DATETIME, completedAt=DATETIME,
+        results=array(ref("Flow")), numErrors=INTEGER, errors=array(ref("StandardError")),
+    ),
+    "Enrollment": obj(["enrollmentId", "flowId", "objectId", "enrolledAt", "trigger", "state", "history"],
+                      enrollmentId=STRING, flowId=STRING, objectId=STRING, enrolledAt=DATETIME, trigger=STRING,
+                      state={"type": "string", "enum": ["ACTIVE", "WAITING", "COMPLETED", "UNENROLLED"]},
+                      history=array(obj(["at", "event"], at=DATETIME, event=STRING)), nextActionId=STRING,
+                      waitingUntil=DATETIME),
+    "Enrollments": obj(["flowId", "counts", "results"], flowId=STRING,
+                       counts={"type": "object", "additionalProperties": INTEGER}, results=array(ref("Enrollment"))),
+    "EnrollResult": obj(["flowId", "results"], flowId=STRING, results=array(
+        obj(["objectId", "enrolled"], objectId=STRING, enrolled=BOOLEAN, enrollmentId=STRING, reason=STRING))),
+    "Outbox": obj(["results"], results=array(obj(
+        ["id", "type", "flowId", "actionId", "objectId", "subject", "body", "sentAt"],
+        id=STRING, type={"type": "string", "enum": ["MARKETING_EMAIL", "INTERNAL_EMAIL", "IN_APP_NOTIFICATION"]},
+        flowId=STRING, flowName=STRING, actionId=STRING, enrollmentId=STRING, objectTypeId=STRING, objectId=STRING,
+        contactId=STRING, subject=STRING, body=STRING, sentAt=DATETIME, to=STRING, contentId=STRING,
+        recipients=array({"type": "object"}), record={"type": "object"},
+    ))),
+}  # fmt: skip

@@ -44,6 +44,8 @@ AREAS = {
     "/communication-preferences": "the communication preferences API",
     "/automation/v2": "workflows v2",
     "/automation/v3": "workflows v3 (custom workflow actions)",
+    "/automation/v4/flows/performance": "workflow performance",
+    "/automation/v4/workflow-id-mappings": "workflow id mappings",
     "/oauth": "OAuth (hubsim takes any bearer token)",
     "/account-info": "the account information API",
     "/analytics": "the analytics APIs",

@@ -26,12 +26,12 @@ from simulator.hub import Portal
 from simulator.wire import body_error
 
 FORMAT = "hubsim-portal"
-VERSION = 2  # 2: the events section
+VERSION = 2  # 2: stores added since 1 have their own sections (LATER_SECTIONS); a version-1 file still loads
 SECTIONS = ("format", "version", "settings", "clock", "ids", "owners", "pipelines", "properties", "objects",
             "associations")  # fmt: skip
 # Sections of stores added since version 1 (events, lists, ...): a file from before them lacks them, and a portal
 # restored from it starts those stores empty.
-LATER_SECTIONS: tuple[str, ...] = ("events",)
+LATER_SECTIONS: tuple[str, ...] = ("events", "workflows")
 T = TypeVar("T")
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # a restore body may be far bigger than an API call's (100k contacts: ~100 MB)
 
@@ -59,6 +59,7 @@ def export_portal(portal: Portal) -> dict[str, Any]:
             "objects": {t.name: crm.objects(t.name).export() for t in OBJECT_TYPES},
             "associations": crm.associations.export(),
             "events": portal.events.export(),
+            "workflows": portal.workflows.export(),
         }
 
 
@@ -71,6 +72,8 @@ def restore_portal(portal: Portal, data: Any) -> dict[str, Any]:
     crm = stores.crm
     if "events" in data:
         _read("events", lambda: stores.events.restore(data["events"]))
+    if "workflows" in data:
+        _read("workflows", lambda: stores.workflows.restore(data["workflows"]))
     with portal.lock:
         update_portal(portal, settings)
         portal.clock.freeze()  # held still while it is set, so `now` is exact; then it runs again if it ran
