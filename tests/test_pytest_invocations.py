@@ -26,6 +26,17 @@ def test_the_pytest_script_collects_from_anywhere(cwd, target):
     assert "test_journal.py: " in result.stdout  # the count of tests collected (addopts has -q: two make it terse)
 
 
+def test_no_two_test_modules_share_a_name():
+    """The test folders are not packages: pytest imports each module by its file name (and puts its folder on
+    sys.path, so helper modules beside the tests import by name). A second test_model.py elsewhere fails the whole
+    collection with "import file mismatch": name test modules after what they test (test_scenario_model.py)."""
+    seen: dict[str, list[str]] = {}
+    for path in (ROOT / "tests").rglob("*.py"):
+        if path.name != "conftest.py" and "__pycache__" not in path.parts:
+            seen.setdefault(path.name, []).append(str(path.parent.relative_to(ROOT)))
+    assert {name: folders for name, folders in seen.items() if len(folders) > 1} == {}
+
+
 def test_the_pytest_plugin_loads_no_simulator_until_a_test_asks():
     """pytest imports the plugin in every session where hubsim is installed: Flask and the stores wait for a fixture."""
     heavy = "{'flask', 'simulator.app', 'pydantic'}"
