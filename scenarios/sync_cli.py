@@ -58,6 +58,7 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 def run_sync(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
 
     from scoring.client import HubSpotClient, HubSpotError, Unavailable
     from scoring.scores import from_iso
@@ -70,10 +71,10 @@ def run_sync(args: argparse.Namespace) -> int:
     try:
         model, mapping = load_model(args.model), load_mapping(args.mapping)
     except ModelError as error:
-        console.print(f"[red]{error}[/red]")
+        console.print(f"[red]{escape(str(error))}[/red]")
         return 2
     if not args.events.is_file():
-        console.print(f"[red]no events file {args.events}[/red]")
+        console.print(f"[red]no events file {escape(str(args.events))}[/red]")
         return 2
     folder = args.events.parent
     users_path, accounts_path = args.users or folder / "users.jsonl", args.accounts or folder / "accounts.jsonl"
@@ -99,7 +100,7 @@ def run_sync(args: argparse.Namespace) -> int:
             if args.replay_dead_letters:
                 console.print(f"replayed {sync.replay_dead_letters(last)} dead letters")
     except (Unavailable, HubSpotError) as error:
-        console.print(f"[red]stopped: {error}[/red] — run the same command again to resume")
+        console.print(f"[red]stopped: {escape(str(error))}[/red] — run the same command again to resume")
         code = 3
     finally:
         _summary(console, sync, time.monotonic() - started)
@@ -164,6 +165,7 @@ def _summary(console, sync, elapsed: float) -> None:
 
 def run_calibrate(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from scoring.calibrate import calibrate
@@ -175,13 +177,13 @@ def run_calibrate(args: argparse.Namespace) -> int:
     try:
         model = load_model(args.model)
     except ModelError as error:
-        console.print(f"[red]{error}[/red]")
+        console.print(f"[red]{escape(str(error))}[/red]")
         return 2
     run = args.run_dir
     needed = [run / name for name in ("events.jsonl", "users.jsonl", "accounts.jsonl", "truth_users.jsonl")]
     missing = [str(p) for p in needed if not p.is_file()]
     if missing:
-        console.print(f"[red]missing {', '.join(missing)}: calibrate reads a generated scenario run[/red]")
+        console.print(f"[red]missing {escape(', '.join(missing))}: calibrate reads a generated scenario run[/red]")
         return 2
     accounts = {row["account"]: row for row in read_jsonl(run / "accounts.jsonl")}
     users = {row["user"]: row for row in read_jsonl(run / "users.jsonl")}

@@ -33,3 +33,10 @@ def test_help_shows_the_defaults(capsys, argv, shown):
     out = " ".join(capsys.readouterr().out.split())  # argparse wraps lines at the terminal's width
     assert all(default in out for default in shown), out
     assert "(default: None)" not in out
+
+
+def test_sync_prints_a_path_with_brackets_as_written(capsys, tmp_path):
+    events = tmp_path / "run[bold]1" / "events.jsonl"
+    assert main(["sync", "--events", str(events), "--hubspot-url", "http://127.0.0.1:9", "--token", "t"]) == 2
+    printed = "".join(capsys.readouterr().err.split())  # rich wraps long paths
+    assert f"noeventsfile{events}" in printed  # the [bold] stays: not read as rich markup
