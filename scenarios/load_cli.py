@@ -38,7 +38,7 @@ PLAIN_PROGRESS_SECONDS = 10.0  # without a terminal (CI logs), a progress line t
 POLICY_COLUMNS = (("limit", "limit"), ("accepted", "accepted"), ("rejected", "throttled"),
                   ("busiestWindow", "busiest window"))
 POLICY_ROWS = (("tenSecondly", "ten-secondly"), ("search", "search (secondly)"))
-_TIMESPAN = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s?)?$")
+_TIMESPAN = re.compile(r"(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?(?:(?P<s>[0-9]+)s?)?")
 
 
 class LoadError(Exception):
@@ -284,7 +284,7 @@ def _positive(text: str) -> int:
 
 def timespan(text: str) -> int:
     """Seconds in a Locust-style time span: 90, 90s, 2m, 1m30s, 1h."""
-    match = _TIMESPAN.match(text.strip())
+    match = _TIMESPAN.fullmatch(text.strip())
     seconds = (int(match["h"] or 0) * 3600 + int(match["m"] or 0) * 60 + int(match["s"] or 0)) if match else 0
     if seconds < 1:
         raise argparse.ArgumentTypeError(f"expected a time span such as 20s, 2m or 1m30s, got {text!r}")
