@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scenarios.journeys import ScenarioRun
@@ -116,7 +117,7 @@ def run_demo(options: DemoOptions, console: Console, *,
                           "undecided": sum(u.role == "owner" and u.stage not in DECIDED for u in truth.users)}
         print_tables(metrics, console)
         report, metrics_file = write(metrics, options.out, title=f"hubsim demo: {scenario.name}")
-        console.print(f"Report: [cyan]{report}[/cyan] · metrics: [cyan]{metrics_file}[/cyan]")
+        console.print(f"Report: [cyan]{escape(str(report))}[/cyan] · metrics: [cyan]{escape(str(metrics_file))}[/cyan]")
         if options.serve:
             console.print(f"The simulator stays up: [cyan]{sim.base_url}[/cyan] (token [dim]{sim.token}[/dim])")
             console.print(f"Inspector: [cyan]{sim.base_url}/_sim/ui?token={sim.token}[/cyan] · Ctrl-C to stop")
