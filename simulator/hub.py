@@ -29,10 +29,12 @@ from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from simulator.harness.journal import Journal
 from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Job, Scheduler
+from simulator.webhooks.worker import DeliveryWorker, Ticket
 from simulator.workflows.engine import WorkflowEngine
 
 FIRST_PORTAL_ID = 10_000_001
 TICK_SECONDS = 0.05  # how often a running clock's due work is looked for
+OUTBOUND_WAIT_SECONDS = 120.0  # an advance waits at most this long for one step's sends (each is bounded by its timeout)
 log = logging.getLogger(__name__)
 
 
@@ -79,7 +81,8 @@ class PortalStores:
 
 class Portal:
     def __init__(self, portal_id: int, config: PortalConfig, *, key: str | None = None,
-                 wall: Callable[[], float] = time.time, on_schedule: Callable[[], None] = lambda: None):
+                 wall: Callable[[], float] = time.time, on_schedule: Callable[[], None] = lambda: None,
+                 deliveries: DeliveryWorker | None = None):
         self.id = portal_id
         self.key = key or token_key(config.token)
         self.revision = 0  # bumped by anything that may have changed the portal: what persistence saves
@@ -91,6 +94,9 @@ class Portal:
         self.faults = FaultStore()
         self.scheduler = Scheduler()
         self._on_schedule = on_schedule
+        self.deliveries = deliveries or DeliveryWorker()  # the hub's one worker; a lone portal's own
+        self._outbound: set[Ticket] = set()  # sends released by due jobs and not yet attempted
+        self._outbound_lock = threading.Lock()
         self._owners = config.owners  # None: the default sales reps
         self.install(self.build_stores())
 
@@ -149,7 +155,8 @@ class Portal:
         self._on_schedule()
 
     def run_due(self) -> None:
-        """Run every job due at or before now, in time order; outbound work after the lock is released."""
+        """Run every job due at or before now, in time order; outbound work after the lock is released. Sends it
+        hands to the delivery worker are not waited for here (an API call never waits on a receiver)."""
         while True:
             with self.lock:
                 entry = self.scheduler.pop_due(self.clock.now())
@@ -158,13 +165,29 @@ class Portal:
                 outbound = list(entry.job(entry.due) or ())
                 self.revision += 1
             for send in outbound:
-                send()
+                ticket = send()
+                if isinstance(ticket, Ticket):
+                    with self._outbound_lock:
+                        self._outbound.add(ticket)
+
+    def wait_outbound(self) -> None:
+        """Wait until every send released so far was attempted and its outcome recorded (a failed one has then
+        scheduled its retry). Holds no lock while waiting: the outcome callbacks take the portal lock."""
+        with self._outbound_lock:
+            pending = list(self._outbound)
+        for ticket in pending:
+            if not ticket.wait(OUTBOUND_WAIT_SECONDS):
+                log.warning("portal %s: a send was not attempted within %s s", self.id, OUTBOUND_WAIT_SECONDS)
+        with self._outbound_lock:
+            self._outbound = {t for t in self._outbound if not t.done()}
 
     def advance(self, delta: timedelta) -> None:
-        """Move the clock forward; each job due on the way runs at its own due time, in order."""
+        """Move the clock forward; each job due on the way runs at its own due time, in order, and the sends it
+        released are attempted before the next one (a failed send's retry may fall due inside the same advance)."""
         if delta < timedelta(0):
             raise ValueError("the clock only advances forwards")
         target = self.clock.now() + delta
+        self.wait_outbound()
         while True:
             with self.lock:
                 due = self.scheduler.next_due()
@@ -172,6 +195,7 @@ class Portal:
                     break
                 self.clock.advance(max(due - self.clock.now(), timedelta(0)))
             self.run_due()
+            self.wait_outbound()
         with self.lock:
             self.clock.advance(max(target - self.clock.now(), timedelta(0)))
         self.clock_moved()
@@ -181,6 +205,7 @@ class Portal:
         with self.lock:
             self.feed.publish(ClockMoved(self.clock.now()))
         self.run_due()
+        self.wait_outbound()
 
 
 class Hub:
@@ -194,6 +219,7 @@ class Hub:
         self._ids = itertools.count(FIRST_PORTAL_ID)
         self._ticker: threading.Thread | None = None
         self._stopping = threading.Event()
+        self.deliveries = DeliveryWorker()  # every portal's outbound HTTP (webhooks, workflow actions)
         for declared in self.config.portals:
             self._open(declared)
 
@@ -227,7 +253,7 @@ class Hub:
             found = self._portals.get(key)
             if found is None:
                 found = Portal(portal_id, PortalConfig(token=key), key=key, wall=self._wall,
-                               on_schedule=self._ensure_ticker)
+                               on_schedule=self._ensure_ticker, deliveries=self.deliveries)
                 self._portals[key] = found
             return found
 
@@ -237,7 +263,8 @@ class Hub:
 
     def _open(self, config: PortalConfig) -> Portal:
         portal_id = config.portal_id if config.portal_id is not None else next(self._ids)
-        portal = Portal(portal_id, config, wall=self._wall, on_schedule=self._ensure_ticker)
+        portal = Portal(portal_id, config, wall=self._wall, on_schedule=self._ensure_ticker,
+                        deliveries=self.deliveries)
         self._portals[portal.key] = portal
         return portal
 
@@ -263,3 +290,4 @@ class Hub:
         self._stopping.set()
         if self._ticker is not None:
             self._ticker.join(timeout=1)
+        self.deliveries.close()

@@ -1,7 +1,8 @@
 """Due work on domain time: one scheduler per portal.
 
 A job runs under the portal lock and returns the outbound work it triggered (webhook sends, ...), which the portal
-runs after releasing the lock: outbound HTTP never happens under a portal lock.
+runs after releasing the lock: outbound HTTP never happens under a portal lock. An outbound callable that hands its
+send to the delivery worker returns the worker's ticket, so a clock advance can wait until it was attempted.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-Outbound = Callable[[], None]
+Outbound = Callable[[], Any]  # returns None, or a Ticket (simulator.webhooks.worker) to wait for
 Job = Callable[[datetime], Iterable[Outbound] | None]
 
 
