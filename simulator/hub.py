@@ -112,7 +112,7 @@ class Portal:
             for t in OBJECT_TYPES
         }
         workflows = WorkflowEngine(crm, lock=self.lock, now=self.clock.now, portal_id=self.id,
-                                   schedule_at=self.schedule_at)
+                                   schedule_at=self.schedule_at, deliveries=self.deliveries)
         return PortalStores(crm, searches, workflows)
 
     def install(self, stores: PortalStores) -> None:

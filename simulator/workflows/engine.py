@@ -18,6 +18,8 @@ from simulator.crm.object_types import ObjectType, resolve
 from simulator.crm.stores import CrmStores
 from simulator.errors import HubSpotError, ValidationError
 from simulator.feed import EventOccurred
+from simulator.webhooks.worker import Delivery, DeliveryWorker
+from simulator.webhooks.worker import Outcome as DeliveryOutcome
 from simulator.wire import iso
 from simulator.workflows.definitions import EventBasedCriteria, ListBasedCriteria, ManualEnroll
 from simulator.workflows.enrollments import ACTIVE, COMPLETED, UNENROLLED, WAITING, Enrollment, Enrollments
@@ -25,6 +27,7 @@ from simulator.workflows.flows import Flow, FlowStore
 from simulator.workflows.outbox import Outbox
 from simulator.workflows.steps import FAILED, UNSET
 from simulator.workflows.values import FieldProblem, Resolution
+from simulator.workflows.webhook import Request
 
 ScheduleAt = Callable[[datetime, Callable[[datetime], Iterable[Callable[[], None]] | None]], None]
 
@@ -75,13 +78,14 @@ class StepRun:
 
 class WorkflowEngine:
     def __init__(self, crm: CrmStores, *, lock: threading.RLock, now: Callable[[], datetime], portal_id: int,
-                 schedule_at: ScheduleAt, lists: Callable[[], Any] = lambda: None):  # fmt: skip
+                 schedule_at: ScheduleAt, deliveries: DeliveryWorker, lists: Callable[[], Any] = lambda: None):  # fmt: skip
         self.crm = crm
         self.portal_id = portal_id
         self.lists = lists
         self._lock = lock
         self._now = now
         self._schedule_at = schedule_at
+        self._deliveries = deliveries
         self.flows = FlowStore(portal_id, now, CompileEnv(self))
         self.outbox = Outbox()
         self.enrollments = Enrollments()
@@ -258,7 +262,7 @@ class WorkflowEngine:
             enrollment.current = target
             if outcome.outbound is not None:
                 enrollment.state = WAITING
-                return [lambda: outcome.outbound(lambda result: self._webhook_done(enrollment, token, entry, result))]
+                return [self._sender(outcome.outbound, enrollment, token, entry)]
             if outcome.wait_until is not None and outcome.wait_until > now:
                 enrollment.state, enrollment.wake_at = WAITING, outcome.wait_until
                 entry["waitingUntil"] = iso(outcome.wait_until)
@@ -268,14 +272,21 @@ class WorkflowEngine:
             enrollment.finish(COMPLETED, now, None)
         return []
 
-    def _webhook_done(self, enrollment: Enrollment, token: int, entry: dict[str, Any], result: dict[str, Any]) -> None:
-        """The webhook's outcome, told from outside the lock: record it, and let the record go on now."""
-        with self._lock:
-            entry["webhook"] = result
-            if "error" in result or result.get("status", 200) >= 400:
-                entry["result"] = FAILED
-            if enrollment.token == token and enrollment.state == WAITING:
-                self._schedule(enrollment, self._now())
+    def _sender(self, request: Request, enrollment: Enrollment, token: int, entry: dict[str, Any]):
+        """The outbound work of a webhook step: hand the request to the delivery worker (the portal calls this after
+        releasing its lock); the outcome is recorded and the record goes on, from the worker's thread."""
+
+        def done(outcome: DeliveryOutcome) -> None:
+            with self._lock:
+                entry["webhook"] = {"status": outcome.status, "elapsedMs": round(outcome.elapsed * 1000, 1)} | (
+                    {"error": outcome.error} if outcome.error else {})
+                if not outcome.ok:
+                    entry["result"] = FAILED
+                if enrollment.token == token and enrollment.state == WAITING:
+                    self._schedule(enrollment, self._now())
+
+        delivery = Delivery(request.url, request.method, request.headers, request.body, on_done=done)
+        return lambda: self._deliveries.submit(delivery)
 
     def _goal_met(self, flow: Flow, enrollment: Enrollment) -> bool:
         goal = flow.body.goal_filter_branch

@@ -3,13 +3,11 @@ the webhook action over a real socket; a snapshot restore resumes a record waiti
 
 from __future__ import annotations
 
-import json
-import threading
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import httpx
 import pytest
+from webhook_receiver import Receiver, dead_url
 from workflow_kit import advance, chain, contact, create_flow, enroll, enrollments, flow, freeze, last, read, steps
 
 from simulator.feed import EventOccurred
@@ -119,26 +117,10 @@ def test_deleting_the_record_unenrolls_it_at_its_next_step(api):
 
 @pytest.fixture
 def receiver():
-    """A local HTTP server that records what it is sent, answering with the status queued for it."""
-    seen, statuses = [], []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            length = int(self.headers.get("Content-Length", 0))
-            seen.append({"path": self.path, "headers": dict(self.headers), "body": json.loads(self.rfile.read(length))})
-            self.send_response(statuses.pop(0) if statuses else 200)
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", seen, statuses
-    server.shutdown()
-    thread.join()
+    """A local HTTP server answering 200, then what `statuses` queues."""
+    statuses: list[int] = []
+    with Receiver(lambda n: (statuses.pop(0) if statuses else 200, 0.0)) as server:
+        yield server, statuses
 
 
 def webhook(url: str, **extra) -> dict:
@@ -147,7 +129,8 @@ def webhook(url: str, **extra) -> dict:
 
 
 def test_a_webhook_is_sent_with_the_record_and_its_auth_key(api, receiver):
-    url, seen, _ = receiver
+    server, _ = receiver
+    url = server.url.split("/hooks")[0]
     api.put("/_sim/workflows/secrets/crmKey", json={"value": "s3cret"})
     ann = contact(api, email="ann@acme.io")
     auth = {"type": "AUTH_KEY", "location": "HEADER", "name": "X-Api-Key", "secretName": "crmKey"}
@@ -156,35 +139,38 @@ def test_a_webhook_is_sent_with_the_record_and_its_auth_key(api, receiver):
                chain(SET_LEAD)[0] | {"actionId": "2"}]
     flow_id = create_flow(api, flow(actions))["id"]
     enroll(api, flow_id, ann)
-    assert len(seen) == 1
-    assert seen[0]["path"] == "/hook?src=hs"
-    assert seen[0]["headers"]["X-Api-Key"] == "s3cret"
-    assert seen[0]["body"]["objectId"] == int(ann) and seen[0]["body"]["properties"]["email"] == "ann@acme.io"
+    advance(api, "PT0S")  # an advance returns once the sends that fell due were attempted
+    [sent] = server.received
+    assert (sent.method, sent.path, sent.headers["X-Api-Key"]) == ("POST", "/hook?src=hs", "s3cret")
+    assert sent.json()["objectId"] == int(ann) and sent.json()["properties"]["email"] == "ann@acme.io"
     assert steps(api, flow_id, ann) == [("1", "done"), ("2", "done")]
     assert last(api, flow_id, ann)["history"][1]["webhook"]["status"] == 200
 
 
 def test_a_failed_webhook_is_recorded_and_the_record_goes_on(api, receiver):
-    url, _, statuses = receiver
+    server, statuses = receiver
     statuses.append(503)
     ann, bob = contact(api, email="ann@acme.io"), contact(api, email="bob@acme.io")
-    flow_id = create_flow(api, flow([webhook(url), chain(SET_LEAD)[0] | {"actionId": "2"}]))["id"]
+    flow_id = create_flow(api, flow([webhook(server.url), chain(SET_LEAD)[0] | {"actionId": "2"}]))["id"]
     enroll(api, flow_id, ann)
+    advance(api, "PT0S")
     assert steps(api, flow_id, ann) == [("1", "failed"), ("2", "done")]
     assert last(api, flow_id, ann)["history"][1]["webhook"]["status"] == 503
-    dead = create_flow(api, flow([webhook("http://127.0.0.1:9/nobody"), chain(SET_LEAD)[0] | {"actionId": "2"}]))
+    dead = create_flow(api, flow([webhook(dead_url()), chain(SET_LEAD)[0] | {"actionId": "2"}]))
     enroll(api, dead["id"], bob)
+    advance(api, "PT0S")
     assert steps(api, dead["id"], bob) == [("1", "failed"), ("2", "done")]
     assert "error" in last(api, dead["id"], bob)["history"][1]["webhook"]
 
 
 def test_a_webhook_without_its_secret_fails_without_sending(api, receiver):
-    url, seen, _ = receiver
+    server, _ = receiver
     ann = contact(api, email="ann@acme.io")
     auth = {"type": "AUTH_KEY", "location": "QUERY_PARAM", "name": "key", "secretName": "missing"}
-    flow_id = create_flow(api, flow([webhook(url, authSettings=auth) | {"connection": None}]))["id"]
+    flow_id = create_flow(api, flow([webhook(server.url, authSettings=auth) | {"connection": None}]))["id"]
     enroll(api, flow_id, ann)
-    assert seen == []
+    advance(api, "PT0S")
+    assert server.received == []
     assert last(api, flow_id, ann)["history"][1]["error"] == "workflow secret 'missing' is not set"
 
 
