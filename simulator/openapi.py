@@ -40,6 +40,7 @@ from simulator.openapi_schemas import (
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
 from simulator.workflows.definitions import FlowBatchRead, FlowCreate, FlowUpdate, ManualEnroll, SecretValue
 from simulator.workflows.outbox import MAX_MESSAGES
+from simulator.workflows.playbook import PlaybookInstall
 
 
 # Models whose JSON schema pydantic writes: request bodies and the stored shapes returned as they are.
@@ -81,6 +82,7 @@ MODELS: list[type[BaseModel]] = [
     FlowBatchRead,
     ManualEnroll,
     SecretValue,
+    PlaybookInstall,
 ]
 
 
@@ -308,6 +310,9 @@ def automation_flows(ops: Operations) -> None:
     ops.add("GET", f"{flow}/enrollments", "get_enrollments", tag="control", query={"objectId": STRING},
             responses={200: "Enrollments"})
     ops.add("POST", f"{flow}/enroll", "enroll", tag="control", body="ManualEnroll", responses={200: "EnrollResult"})
+    ops.add("GET", "/_sim/workflows/playbook", "get_playbook", tag="control", responses={200: "Playbook"})
+    ops.add("POST", "/_sim/workflows/playbook", "install_playbook", tag="control", body="PlaybookInstall",
+            responses={201: "Flow"})
     ops.add("PUT", "/_sim/workflows/secrets/{name}", "set_workflow_secret", tag="control", body="SecretValue",
             responses={204: None})
     ops.add("GET", "/_sim/outbox", "get_outbox", tag="control", responses={200: "Outbox"}, query={

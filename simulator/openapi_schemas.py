@@ -249,6 +249,9 @@ RESPONSE_SCHEMAS |= {
                        counts={"type": "object", "additionalProperties": INTEGER}, results=array(ref("Enrollment"))),
     "EnrollResult": obj(["flowId", "results"], flowId=STRING, results=array(
         obj(["objectId", "enrolled"], objectId=STRING, enrolled=BOOLEAN, enrollmentId=STRING, reason=STRING))),
+    "Playbook": obj(["results"], results=array(obj(
+        ["name", "flowName", "description", "events", "properties"], name=STRING, flowName=STRING,
+        description=STRING, events=array(STRING), properties=array(STRING)))),
     "Outbox": obj(["results"], results=array(obj(
         ["id", "type", "flowId", "actionId", "objectId", "subject", "body", "sentAt"],
         id=STRING, type={"type": "string", "enum": ["MARKETING_EMAIL", "INTERNAL_EMAIL", "IN_APP_NOTIFICATION"]},

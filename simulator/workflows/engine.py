@@ -21,10 +21,12 @@ from simulator.feed import EventOccurred
 from simulator.webhooks.worker import Delivery, DeliveryWorker
 from simulator.webhooks.worker import Outcome as DeliveryOutcome
 from simulator.wire import iso
-from simulator.workflows.definitions import EventBasedCriteria, ListBasedCriteria, ManualEnroll
+from simulator.workflows import playbook
+from simulator.workflows.definitions import EventBasedCriteria, FlowCreate, ListBasedCriteria, ManualEnroll
 from simulator.workflows.enrollments import ACTIVE, COMPLETED, UNENROLLED, WAITING, Enrollment, Enrollments
 from simulator.workflows.flows import Flow, FlowStore
 from simulator.workflows.outbox import Outbox
+from simulator.workflows.playbook import PlaybookInstall
 from simulator.workflows.steps import FAILED, UNSET
 from simulator.workflows.values import FieldProblem, Resolution
 from simulator.workflows.webhook import Request
@@ -78,10 +80,12 @@ class StepRun:
 
 class WorkflowEngine:
     def __init__(self, crm: CrmStores, *, lock: threading.RLock, now: Callable[[], datetime], portal_id: int,
-                 schedule_at: ScheduleAt, deliveries: DeliveryWorker, lists: Callable[[], Any] = lambda: None):  # fmt: skip
+                 schedule_at: ScheduleAt, deliveries: DeliveryWorker, lists: Callable[[], Any] = lambda: None,
+                 events: Callable[[], Any] = lambda: None):  # fmt: skip
         self.crm = crm
         self.portal_id = portal_id
         self.lists = lists
+        self.events = events
         self._lock = lock
         self._now = now
         self._schedule_at = schedule_at
@@ -103,6 +107,16 @@ class WorkflowEngine:
             flow = self.flows.create(body)
             self._turned(None, flow)
             return flow.view()
+
+    def install_playbook(self, request: PlaybookInstall) -> dict[str, Any]:
+        """One of hubsim's playbook flows, its events resolved against this portal's definitions, created."""
+        with self._lock:
+            return self.create_flow(FlowCreate.parse(playbook.resolved(request, self._event_type_id)))
+
+    def _event_type_id(self, name: str) -> str | None:
+        events = self.events()
+        definition = events.definition(name) if events is not None else None
+        return definition.object_type_id if definition is not None else None
 
     def update_flow(self, flow_id: str, body: Any) -> dict[str, Any]:
         with self._lock:
