@@ -20,7 +20,6 @@ from simulator.errors import HubSpotError, ValidationError
 from simulator.feed import EventOccurred
 from simulator.webhooks.worker import Delivery, DeliveryWorker
 from simulator.webhooks.worker import Outcome as DeliveryOutcome
-from simulator.wire import iso
 from simulator.workflows import playbook
 from simulator.workflows.definitions import EventBasedCriteria, FlowCreate, ListBasedCriteria, ManualEnroll
 from simulator.workflows.enrollments import ACTIVE, COMPLETED, UNENROLLED, WAITING, Enrollment, Enrollments
@@ -64,7 +63,7 @@ class StepRun:
     def __init__(self, engine: WorkflowEngine, flow: Flow, enrollment: Enrollment, action_id: str, now: datetime):
         self._engine, self._enrollment = engine, enrollment
         self.flow_id, self.flow_name, self.action_id, self.now = flow.id, flow.name, action_id, now
-        self.object_type: ObjectType = resolve(flow.body.object_type_id)
+        self.object_type: ObjectType = flow.object_type
         self.object_id, self.enrollment_id = enrollment.object_id, enrollment.id
         self.portal_id = engine.portal_id
 
@@ -97,6 +96,7 @@ class WorkflowEngine:
         self.secrets: dict[str, str] = {}  # webhook AUTH_KEY secrets by name (never saved)
         self._by_event: dict[str, list[tuple[Flow, Any]]] = {}
         self._watches: dict[str, Any] = {}
+        self._starting: list[tuple[Enrollment, int]] = []  # enrolled, first step not run yet
         self._opening: set[str] = set()  # flows whose watch is being opened: its first callbacks are the present
         crm.feed.subscribe(self._on_event, EventOccurred)
 
@@ -157,7 +157,7 @@ class WorkflowEngine:
 
     def _on_event(self, change: EventOccurred) -> None:
         for flow, trigger in self._by_event.get(change.event_type_id, ()):
-            if resolve(flow.body.object_type_id).name != change.object_type or not trigger.matches(change.properties):
+            if flow.object_type.name != change.object_type or not trigger.matches(change.properties):
                 continue
             criteria = flow.body.enrollment_criteria
             assert isinstance(criteria, EventBasedCriteria)
@@ -230,7 +230,7 @@ class WorkflowEngine:
         now = self._now()
         enrollment = self.enrollments.add(flow.id, object_id, now, trigger, event, flow.compiled.start)
         self._leave_others(flow, object_id)
-        self._schedule(enrollment, now)
+        self._start_soon(enrollment)
         return enrollment, None
 
     def _leave_others(self, flow: Flow, object_id: str) -> None:
@@ -247,6 +247,17 @@ class WorkflowEngine:
 
     # --- running ---------------------------------------------------------------------------------------------------
 
+    def _start_soon(self, enrollment: Enrollment) -> None:
+        """Records enrolled at one moment start in one scheduled job (10,000 crossing a threshold at once: one job,
+        not 10,000), in the order they enrolled."""
+        self._starting.append((enrollment, enrollment.token))
+        if len(self._starting) == 1:
+            self._schedule_at(self._now(), self._start_all)
+
+    def _start_all(self, at: datetime) -> list[Callable[[], Any]]:
+        starting, self._starting = self._starting, []
+        return [send for enrollment, token in starting for send in self._run(enrollment, token)]
+
     def _schedule(self, enrollment: Enrollment, due: datetime) -> None:
         token = enrollment.token
         self._schedule_at(due, lambda at: self._run(enrollment, token))
@@ -258,7 +269,7 @@ class WorkflowEngine:
         flow = self.flows.find(enrollment.flow_id)
         now = self._now()
         enrollment.state, enrollment.wake_at = ACTIVE, None
-        if flow is None or not self.crm.objects(flow.body.object_type_id).exists(enrollment.object_id):
+        if flow is None or not self.crm.objects(flow.object_type.name).exists(enrollment.object_id):
             self._unenroll(enrollment, "the record or the flow is gone")
             return []
         while enrollment.current is not None and enrollment.token == token:
@@ -279,7 +290,7 @@ class WorkflowEngine:
                 return [self._sender(outcome.outbound, enrollment, token, entry)]
             if outcome.wait_until is not None and outcome.wait_until > now:
                 enrollment.state, enrollment.wake_at = WAITING, outcome.wait_until
-                entry["waitingUntil"] = iso(outcome.wait_until)
+                entry["waitingUntil"] = outcome.wait_until
                 self._schedule(enrollment, outcome.wait_until)
                 return []
         if enrollment.token == token:
