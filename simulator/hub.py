@@ -23,6 +23,9 @@ from simulator.crm.properties import PropertyStore
 from simulator.crm.search import ObjectSearch
 from simulator.crm.stores import CrmStores
 from simulator.errors import InvalidAuthentication
+from simulator.events.send import UnknownEmail
+from simulator.events.store import DEFAULT_STORAGE_LIMIT as DEFAULT_EVENT_STORAGE_LIMIT
+from simulator.events.store import EventStore
 from simulator.feed import ChangeFeed, ClockMoved
 from simulator.harness.faults import FaultStore
 from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
@@ -54,6 +57,8 @@ class PortalSettings:
         self.secondly_headers = False  # X-HubSpot-RateLimit-Secondly(-Remaining): older captures only
         self.journal = True
         self.journal_size = DEFAULT_JOURNAL_SIZE
+        self.event_storage_limit = DEFAULT_EVENT_STORAGE_LIMIT  # occurrences kept; the oldest beyond are dropped
+        self.event_unknown_email: UnknownEmail = "create"  # an event sent for an unknown email creates the contact
 
     def dump(self) -> dict:
         return {
@@ -67,6 +72,8 @@ class PortalSettings:
             "secondlyHeaders": self.secondly_headers,
             "journal": self.journal,
             "journalSize": self.journal_size,
+            "eventStorageLimit": self.event_storage_limit,
+            "eventUnknownEmail": self.event_unknown_email,
         }
 
 
@@ -76,6 +83,7 @@ class PortalStores:
 
     crm: CrmStores
     searches: dict[str, ObjectSearch]
+    events: EventStore
     workflows: WorkflowEngine
 
 
@@ -111,9 +119,10 @@ class Portal:
             )
             for t in OBJECT_TYPES
         }
+        events = EventStore(self.id, self.lock, self.clock.now, crm, self.settings)
         workflows = WorkflowEngine(crm, lock=self.lock, now=self.clock.now, portal_id=self.id,
-                                   schedule_at=self.schedule_at, deliveries=self.deliveries)
-        return PortalStores(crm, searches, workflows)
+                                   schedule_at=self.schedule_at, deliveries=self.deliveries, events=lambda: events)
+        return PortalStores(crm, searches, events, workflows)
 
     def install(self, stores: PortalStores) -> None:
         """Swap in a whole set of stores; due work of the old ones is dropped with them, the new ones resume theirs."""
@@ -124,6 +133,7 @@ class Portal:
             self._properties = stores.crm.properties
             self._objects = {t.name: stores.crm.objects(t.name) for t in OBJECT_TYPES}
             self._searches = stores.searches
+            self.events = stores.events
             self.workflows = stores.workflows
             self.workflows.resume()  # after every other store is in: its watches and wake-ups are the new ones'
 

@@ -25,6 +25,13 @@ from simulator.crm.properties import (
     PropertyUpdate,
 )
 from simulator.crm.search import SearchRequest
+from simulator.events.definitions import (
+    EventDefinitionCreate,
+    EventDefinitionPatch,
+    EventPropertyCreate,
+    EventPropertyPatch,
+)
+from simulator.events.send import BatchEventSend, EventSend
 from simulator.harness.control import ClockCommand, PortalSettingsUpdate
 from simulator.harness.faults import FaultRuleInput
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
@@ -74,6 +81,12 @@ MODELS: list[type[BaseModel]] = [
     BatchPropertyCreate,
     BatchPropertyNames,
     BatchPropertyRead,
+    EventDefinitionCreate,
+    EventDefinitionPatch,
+    EventPropertyCreate,
+    EventPropertyPatch,
+    EventSend,
+    BatchEventSend,
     ClockCommand,
     PortalSettingsUpdate,
     FaultRuleInput,
@@ -270,6 +283,41 @@ def crm_properties(ops: Operations) -> None:
     ops.add("DELETE", group, "archive_property_group", tag="properties", responses={204: None})
 
 
+def events(ops: Operations) -> None:
+    base = "/events/v3/event-definitions"
+    ops.add("GET", base, "get_event_definitions", tag="events", responses={200: "EventDefinitionList"}, query={
+        "searchString": STRING, "after": {"type": "string", "pattern": "^[0-9]+$"},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 100}, "includeProperties": BOOLEAN,
+        "sortOrder": {"type": "string", "enum": ["ASC", "DESC"]},
+    })  # fmt: skip
+    ops.add("POST", base, "create_event_definition", tag="events", body="EventDefinitionCreate",
+            responses={201: "EventDefinition"})
+    item = f"{base}/{{eventName}}"
+    ops.add("GET", item, "get_event_definition", tag="events", responses={200: "EventDefinition"})
+    ops.add("PATCH", item, "update_event_definition", tag="events", body="EventDefinitionPatch",
+            responses={201: "EventDefinition"})
+    ops.add("DELETE", item, "archive_event_definition", tag="events", responses={204: None})
+    ops.add("POST", f"{item}/property", "create_event_property", tag="events", body="EventPropertyCreate",
+            responses={201: "PropertyDefinition"})
+    prop = f"{item}/property/{{propertyName}}"
+    ops.add("PATCH", prop, "update_event_property", tag="events", body="EventPropertyPatch",
+            responses={201: "PropertyDefinition"})
+    ops.add("DELETE", prop, "archive_event_property", tag="events", responses={204: None})
+    ops.add("POST", "/events/v3/send", "send_event", tag="events", body="EventSend", responses={204: None})
+    ops.add("POST", "/events/v3/send/batch", "send_event_batch", tag="events", body="BatchEventSend",
+            responses={204: None})
+    ops.add("GET", "/events/v3/events", "get_events", tag="events", responses={200: "EventOccurrencePage"}, query={
+        "objectType": {"type": "string", "enum": ["contact", "company", "deal"]},
+        "objectId": {"type": "string", "pattern": "^[0-9]{1,12}$"}, "objectProperty.email": STRING,
+        "eventType": STRING, "occurredAfter": {"type": "string", "format": "date-time"},
+        "occurredBefore": {"type": "string", "format": "date-time"},
+        "sort": {"type": "string", "enum": ["occurredAt", "-occurredAt"]},
+        "after": {"type": "string", "pattern": "^[0-9]{1,17}_[0-9]{1,12}$"},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+    })  # fmt: skip
+    ops.add("GET", "/events/v3/events/event-types", "get_event_types", tag="events", responses={200: "EventTypes"})
+
+
 def control(ops: Operations) -> None:
     ops.add("GET", "/_sim/health", "health", tag="control", responses={200: "Health"}, public=True)
     ops.add("POST", "/_sim/reset", "reset_portal", tag="control", responses={204: None})
@@ -321,7 +369,8 @@ def automation_flows(ops: Operations) -> None:
     })  # fmt: skip
 
 
-SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, control, automation_flows)
+SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, control,
+            automation_flows)  # fmt: skip
 
 
 def document() -> dict[str, Any]:

@@ -102,6 +102,8 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         secondlyHeaders=BOOLEAN,
         journal=BOOLEAN,
         journalSize=INTEGER,
+        eventStorageLimit=INTEGER,
+        eventUnknownEmail={"type": "string", "enum": ["create", "reject"]},
     ),
     "RateLimitError": obj(
         ["status", "message", "errorType", "correlationId", "policyName"],
@@ -137,8 +139,10 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         resetsAt=DATETIME,
     ),
     "Usage": obj(
-        ["now", "policies"],
+        ["now", "policies", "events"],
         now=DATETIME,
+        events=obj(["stored", "storageLimit", "dropped", "anonymous", "definitions"], stored=INTEGER,
+                   storageLimit=INTEGER, dropped=INTEGER, anonymous=INTEGER, definitions=INTEGER),
         policies=obj(
             ["tenSecondly", "search", "eventsSend", "daily"],
             tenSecondly=ref("UsagePolicy"),
@@ -214,6 +218,25 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "PipelineList": obj(["results"], results=array(ref("Pipeline"))),
     "StageList": obj(["results"], results=array(ref("Stage"))),
     "Snapshot": obj(["format", "version"], format={"type": "string", "enum": ["hubsim-portal"]}, version=INTEGER),
+    "EventDefinition": obj(
+        ["id", "name", "fullyQualifiedName", "labels", "primaryObject", "objectTypeId", "properties", "associations",
+         "archived"],
+        id=STRING, name=STRING, fullyQualifiedName=STRING, labels=obj(["singular"], singular=STRING, plural=STRING),
+        description=STRING, primaryObject=STRING, objectTypeId=STRING, trackingType=STRING,
+        properties=array(ref("PropertyDefinition")), associations=array({"type": "object"}), archived=BOOLEAN,
+        createdAt=DATETIME, updatedAt=DATETIME, customMatchingId={"type": "object"}, headerTemplate=STRING,
+        detailTemplate=STRING,
+    ),
+    "EventDefinitionList": obj(["results", "total"], results=array(ref("EventDefinition")), total=INTEGER,
+                               paging=ref("Paging")),
+    "EventOccurrencePage": obj(
+        ["results"],
+        results=array(obj(["objectType", "objectId", "eventType", "occurredAt", "id", "properties"],
+                          objectType=STRING, objectId=STRING, eventType=STRING, occurredAt=DATETIME, id=STRING,
+                          properties={"type": "object", "additionalProperties": STRING})),
+        paging=ref("Paging"),
+    ),
+    "EventTypes": obj(["eventTypes"], eventTypes=array(STRING)),
     "SnapshotRestored": obj(["status", "records"], status=STRING,
                             records={"type": "object", "additionalProperties": INTEGER}),
 }  # fmt: skip

@@ -11,6 +11,8 @@ from pydantic import Field, field_validator
 from simulator.config import Tier, check_time_zone
 from simulator.crm.search import MAX_INDEX_DELAY_MS
 from simulator.errors import ValidationError
+from simulator.events.send import UnknownEmail
+from simulator.events.store import STORAGE_CEILING as EVENT_STORAGE_CEILING
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
 from simulator.hub import Portal
 from simulator.ratelimit import MAX_API_LIMIT_INCREASES
@@ -116,6 +118,8 @@ class PortalSettingsUpdate(WireModel):
     secondly_headers: bool | None = None
     journal: bool | None = None
     journal_size: int | None = Field(default=None, ge=1, le=MAX_JOURNAL_SIZE)
+    event_storage_limit: int | None = Field(default=None, ge=1, le=EVENT_STORAGE_CEILING)
+    event_unknown_email: UnknownEmail | None = None
 
     @field_validator("time_zone")
     @classmethod
@@ -137,4 +141,6 @@ def update_portal(portal: Portal, update: PortalSettingsUpdate) -> dict[str, Any
             setattr(settings, field, value)
     if update.journal_size is not None:
         portal.journal.resize(update.journal_size)
+    if update.event_storage_limit is not None:
+        portal.events.trim()
     return portal_state(portal)

@@ -31,7 +31,7 @@ SECTIONS = ("format", "version", "settings", "clock", "ids", "owners", "pipeline
             "associations")  # fmt: skip
 # Sections of stores added since version 1 (events, lists, ...): a file from before them lacks them, and a portal
 # restored from it starts those stores empty.
-LATER_SECTIONS: tuple[str, ...] = ("workflows",)
+LATER_SECTIONS: tuple[str, ...] = ("events", "workflows")
 T = TypeVar("T")
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # a restore body may be far bigger than an API call's (100k contacts: ~100 MB)
 
@@ -58,6 +58,7 @@ def export_portal(portal: Portal) -> dict[str, Any]:
             "properties": {t.name: crm.properties[t.name].export() for t in OBJECT_TYPES},
             "objects": {t.name: crm.objects(t.name).export() for t in OBJECT_TYPES},
             "associations": crm.associations.export(),
+            "events": portal.events.export(),
             "workflows": portal.workflows.export(),
         }
 
@@ -69,6 +70,8 @@ def restore_portal(portal: Portal, data: Any) -> dict[str, Any]:
     now, frozen, speed = _read("clock", lambda: _clock(data["clock"]))
     stores = portal.build_stores(_crm(portal, data))
     crm = stores.crm
+    if "events" in data:
+        _read("events", lambda: stores.events.restore(data["events"]))
     if "workflows" in data:
         _read("workflows", lambda: stores.workflows.restore(data["workflows"]))
     with portal.lock:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
 from simulator.crm.object_types import resolve
+from simulator.crm.values import parse_datetime
 from simulator.errors import ValidationError
 from simulator.hub import Hub, Portal
 from simulator.wire import WireModel, decode_json
@@ -80,6 +82,17 @@ def query_int(name: str, default: int, *, minimum: int = 1, maximum: int | None 
         bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
         raise ValidationError(f"Query parameter {name} must be {bounds}, got {value}")
     return value
+
+
+def query_time(name: str) -> datetime | None:
+    """An ISO-8601 moment (a date alone is its midnight UTC) or epoch milliseconds."""
+    raw = query_str(name)
+    if raw is None:
+        return None
+    moment = parse_datetime(raw)
+    if moment is None:
+        raise ValidationError(f"Query parameter {name} must be an ISO-8601 date-time or epoch milliseconds, got {raw!r}")
+    return moment
 
 
 def query_str(name: str) -> str | None:

@@ -57,7 +57,7 @@ def set_clock():
 
 @bp.get("/usage")
 def get_usage():
-    return portal().limiter.usage()
+    return {**portal().limiter.usage(), "events": portal().events.usage()}
 
 
 @bp.get("/journal")

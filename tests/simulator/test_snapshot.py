@@ -9,7 +9,7 @@ import pytest
 
 SNAPSHOT = "/_sim/snapshot"
 SECTIONS = {"format", "version", "settings", "clock", "ids", "owners", "pipelines", "properties", "objects",
-            "associations", "workflows"}  # fmt: skip
+            "associations", "events", "workflows"}  # fmt: skip
 
 
 @pytest.fixture
