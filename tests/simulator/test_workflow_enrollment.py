@@ -10,26 +10,31 @@ import pytest
 from webhook_receiver import Receiver, dead_url
 from workflow_kit import advance, chain, contact, create_flow, enroll, enrollments, flow, freeze, last, read, steps
 
-from simulator.feed import EventOccurred
-
-PRICING = "6-1001"
 SET_LEAD = ("0-5", {"property_name": "hs_lead_status", "value": {"type": "STATIC_VALUE", "staticValue": "OPEN"}})
 WAIT_DAY = ("0-1", {"delta": "1", "time_unit": "DAYS"})
 
 
-def event_criteria(*, re_enroll: bool = False, filters: list | None = None) -> dict:
+@pytest.fixture
+def pricing(api) -> dict:
+    """A custom behavioral event definition: page views with their URL."""
+    created = api.post("/events/v3/event-definitions", json={
+        "label": "Pricing viewed", "name": "pricing_viewed",
+        "propertyDefinitions": [{"name": "page_url", "label": "Page URL", "type": "string"}]})  # fmt: skip
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+def event_criteria(event: dict, *, re_enroll: bool = False, filters: list | None = None) -> dict:
     return {"type": "EVENT_BASED", "shouldReEnroll": re_enroll, "listMembershipFilterBranches": [],
             "eventFilterBranches": [{"filterBranchType": "UNIFIED_EVENTS", "filterBranchOperator": "AND",
-                                     "eventTypeId": PRICING, "operator": "HAS_COMPLETED", "filters": filters or [],
+                                     "eventTypeId": event["objectTypeId"], "operator": "HAS_COMPLETED", "filters": filters or [],
                                      "filterBranches": []}]}  # fmt: skip
 
 
-def occur(portal, contact_id: str, **properties: str) -> None:
-    """An occurrence as the events store publishes it; then what fell due runs, as after an API call."""
-    with portal.lock:
-        portal.feed.publish(EventOccurred(PRICING, "pe1_pricing_viewed", "contacts", contact_id, portal.clock.now(),
-                                          properties))
-    portal.run_due()
+def occur(api, event: dict, contact_id: str, **properties: str) -> None:
+    sent = api.post("/events/v3/send", json={"eventName": event["fullyQualifiedName"], "objectId": contact_id,
+                                             "properties": properties})  # fmt: skip
+    assert sent.status_code == 204, sent.text
 
 
 def test_manual_enrollment_runs_the_first_actions_before_answering(api):
@@ -56,40 +61,40 @@ def test_without_re_enrollment_a_record_enrolls_once(api):
         "enrolled": 2, "records": 1, "active": 0, "waiting": 0, "completed": 2, "unenrolled": 0}
 
 
-def test_an_event_enrolls_when_its_properties_match(api, portal):
+def test_an_event_enrolls_when_its_properties_match(api, pricing):
     ann, bob = contact(api, email="ann@acme.io"), contact(api, email="bob@acme.io")
-    page = {"filterType": "PROPERTY", "property": "hs_url",
+    page = {"filterType": "PROPERTY", "property": "page_url",
             "operation": {"operationType": "STRING", "operator": "CONTAINS", "value": "/pricing"}}
-    flow_id = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria(filters=[page])))["id"]
-    occur(portal, ann, hs_url="https://acme.io/pricing?plan=pro")
-    occur(portal, bob, hs_url="https://acme.io/blog")
+    flow_id = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria(pricing, filters=[page])))["id"]
+    occur(api, pricing, ann, page_url="https://acme.io/pricing?plan=pro")
+    occur(api, pricing, bob, page_url="https://acme.io/blog")
     assert read(api, "contacts", ann, "hs_lead_status")["hs_lead_status"] == "OPEN"
     assert read(api, "contacts", bob, "hs_lead_status")["hs_lead_status"] is None
     assert last(api, flow_id, ann)["trigger"] == "EVENT"
     assert enrollments(api, flow_id)["counts"]["enrolled"] == 1
 
 
-def test_an_event_re_enrolls_only_when_the_flow_says_so(api, portal):
+def test_an_event_re_enrolls_only_when_the_flow_says_so(api, pricing):
     ann = contact(api, email="ann@acme.io")
-    once = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria()))["id"]
-    every = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria(re_enroll=True)))["id"]
+    once = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria(pricing)))["id"]
+    every = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria(pricing, re_enroll=True)))["id"]
     for _ in range(3):
-        occur(portal, ann)
+        occur(api, pricing, ann)
     assert enrollments(api, once)["counts"]["enrolled"] == 1
     assert enrollments(api, every)["counts"]["enrolled"] == 3
 
 
-def test_a_turned_off_flow_enrolls_nobody_and_turning_off_unenrolls(api, portal):
+def test_a_turned_off_flow_enrolls_nobody_and_turning_off_unenrolls(api, pricing):
     ann = contact(api, email="ann@acme.io")
-    created = create_flow(api, flow(chain(WAIT_DAY, SET_LEAD), criteria=event_criteria()))
-    occur(portal, ann)
+    created = create_flow(api, flow(chain(WAIT_DAY, SET_LEAD), criteria=event_criteria(pricing)))
+    occur(api, pricing, ann)
     assert last(api, created["id"], ann)["state"] == "WAITING"
-    body = {**flow(chain(WAIT_DAY, SET_LEAD), criteria=event_criteria(), enabled=False), "revisionId": "1"}
+    body = {**flow(chain(WAIT_DAY, SET_LEAD), criteria=event_criteria(pricing), enabled=False), "revisionId": "1"}
     api.put(f"/automation/v4/flows/{created['id']}", json=body)
     final = last(api, created["id"], ann)
     assert (final["state"], final["history"][-1]["reason"]) == ("UNENROLLED", "the flow was turned off")
     advance(api, "P2D")
-    occur(portal, contact(api, email="bob@acme.io"))
+    occur(api, pricing, contact(api, email="bob@acme.io"))
     assert read(api, "contacts", ann, "hs_lead_status")["hs_lead_status"] is None
     assert enrollments(api, created["id"])["counts"]["enrolled"] == 1
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from workflow_kit import advance, contact, enrollments, freeze, last, outbox, read
 
-from simulator.feed import EventOccurred
 
 AVA, PRIYA = "75103841", "75103843"
 
@@ -45,17 +44,31 @@ def test_a_playbook_flow_needs_its_events_and_properties_first(api):
     assert unknown.status_code == 404
 
 
-def test_webinar_attended_tags_sends_the_recording_and_tells_the_owner_of_a_target_account(api, portal):
+def event(api, name: str, *property_names: str) -> dict:
+    """A custom behavioral event definition with string properties."""
+    created = api.post("/events/v3/event-definitions", json={"label": name, "name": name, "propertyDefinitions": [
+        {"name": p, "label": p, "type": "string"} for p in property_names]})  # fmt: skip
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+def send(api, definition: dict, contact_id: str, **properties: str) -> None:
+    sent = api.post("/events/v3/send", json={"eventName": definition["fullyQualifiedName"], "objectId": contact_id,
+                                             "properties": properties})  # fmt: skip
+    assert sent.status_code == 204, sent.text
+
+
+def test_webinar_attended_tags_sends_the_recording_and_tells_the_owner_of_a_target_account(api):
     freeze(api)
     properties(api, ("webinar_topic", "string"), ("target_account", "bool"))
-    flow_id = install(api, "webinar-attended", webinar_attended="6-4242")["id"]
+    webinar = event(api, "webinar_attended", "topic")
+    flow = install(api, "webinar-attended")
+    assert flow["enrollmentCriteria"]["eventFilterBranches"][0]["eventTypeId"] == webinar["objectTypeId"]
+    flow_id = flow["id"]
     target = contact(api, email="cto@bigco.com", firstname="Kim", target_account="true", hubspot_owner_id=PRIYA)
     other = contact(api, email="dev@small.io", target_account="false", hubspot_owner_id=AVA)
     for contact_id in (target, other):
-        with portal.lock:
-            portal.feed.publish(EventOccurred("6-4242", "pe1_webinar_attended", "contacts", contact_id,
-                                              portal.clock.now(), {"topic": "usage-based pricing"}))
-    portal.run_due()
+        send(api, webinar, contact_id, topic="usage-based pricing")
     assert read(api, "contacts", target, "webinar_topic")["webinar_topic"] == "usage-based pricing"
     assert outbox(api) == []  # the recording goes out within two hours, not at once
     advance(api, "PT2H")
