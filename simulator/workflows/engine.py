@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from simulator.crm.object_types import ObjectType, resolve
+from simulator.crm.object_types import ObjectType
 from simulator.crm.stores import CrmStores
 from simulator.errors import HubSpotError, ValidationError
 from simulator.feed import EventOccurred
 from simulator.webhooks.worker import Delivery, DeliveryWorker
 from simulator.webhooks.worker import Outcome as DeliveryOutcome
 from simulator.workflows import playbook
-from simulator.workflows.definitions import EventBasedCriteria, FlowCreate, ListBasedCriteria, ManualEnroll
+from simulator.workflows.definitions import FlowCreate, ListBasedCriteria, ManualEnroll
 from simulator.workflows.enrollments import ACTIVE, COMPLETED, UNENROLLED, WAITING, Enrollment, Enrollments
 from simulator.workflows.flows import Flow, FlowStore
 from simulator.workflows.outbox import Outbox
@@ -51,8 +51,11 @@ class CompileEnv:
             raise FieldProblem(f"{where} {name!r} is not a property of {target.name}")
 
     def parse_branch(self, raw: Any, where: str) -> Any:
+        lists = self._engine.lists()
+        if lists is None:
+            raise FieldProblem(f"{where}: filter branches need the lists store, which this hubsim does not have")
         try:
-            return self._engine.lists().parse_branch(raw)
+            return lists.parse_branch(raw, self.object_type.object_type_id)
         except HubSpotError as exc:
             raise FieldProblem(f"{where}: {exc.message}") from None
 
@@ -97,7 +100,6 @@ class WorkflowEngine:
         self._by_event: dict[str, list[tuple[Flow, Any]]] = {}
         self._watches: dict[str, Any] = {}
         self._starting: list[tuple[Enrollment, int]] = []  # enrolled, first step not run yet
-        self._opening: set[str] = set()  # flows whose watch is being opened: its first callbacks are the present
         crm.feed.subscribe(self._on_event, EventOccurred)
 
     # --- flows (automation v4) ---------------------------------------------------------------------------------
@@ -159,30 +161,17 @@ class WorkflowEngine:
         for flow, trigger in self._by_event.get(change.event_type_id, ()):
             if flow.object_type.name != change.object_type or not trigger.matches(change.properties):
                 continue
-            criteria = flow.body.enrollment_criteria
-            assert isinstance(criteria, EventBasedCriteria)
-            filters = [b for b in (criteria.refinement_criteria, *criteria.list_membership_filter_branches) if b]
-            if filters and not self._meets_all(flow, filters, change.object_id):
+            if flow.compiled.refinements and not self._meets_all(flow, flow.compiled.refinements, change.object_id):
                 continue
             self._enroll(flow, change.object_id, "EVENT", dict(change.properties))
 
-    def _meets_all(self, flow: Flow, branches: list[Any], object_id: str) -> bool:
+    def _meets_all(self, flow: Flow, branches: Iterable[Any], object_id: str) -> bool:
         lists = self.lists()
-        if lists is None:
-            return False
-        return all(lists.matches(lists.parse_branch(b), flow.body.object_type_id, object_id) for b in branches)
+        return all(lists.matches(b, flow.body.object_type_id, object_id) for b in branches)
 
     def _watch(self, flow: Flow, *, enroll_present: bool) -> None:
-        lists = self.lists()
-        if lists is None:
-            return
-        criteria = flow.body.enrollment_criteria
-        branch = lists.parse_branch(criteria.list_filter_branch)
-        self._opening.add(flow.id)
-        try:
-            watch = lists.watch(branch, flow.body.object_type_id, lambda rid, meets, at: self._on_list(flow.id, rid, meets))
-        finally:
-            self._opening.discard(flow.id)
+        on_change = lambda rid, meets, at: self._on_list(flow.id, rid, meets)  # noqa: E731
+        watch = self.lists().watch(flow.compiled.list_branch, flow.body.object_type_id, on_change)
         self._watches[flow.id] = watch
         if enroll_present:
             for object_id in sorted(watch.members(), key=int):
@@ -190,7 +179,7 @@ class WorkflowEngine:
 
     def _on_list(self, flow_id: str, object_id: str, meets: bool) -> None:
         flow = self.flows.find(flow_id)
-        if flow is None or flow_id in self._opening:
+        if flow is None:
             return
         if meets:
             self._enroll(flow, object_id, "LIST", None)
@@ -314,7 +303,7 @@ class WorkflowEngine:
         return lambda: self._deliveries.submit(delivery)
 
     def _goal_met(self, flow: Flow, enrollment: Enrollment) -> bool:
-        goal = flow.body.goal_filter_branch
+        goal = flow.compiled.goal
         return goal is not None and self._meets_all(flow, [goal], enrollment.object_id)
 
     # --- what actions ask --------------------------------------------------------------------------------------
