@@ -28,8 +28,9 @@ from simulator.errors import MethodNotAllowed as HubSpotMethodNotAllowed
 from simulator.hub import Hub, Portal
 from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
-from simulator.routes import associations, control, events, flows, objects, owners, pipelines, properties
-from simulator.routes import workflows_control
+from simulator.routes import (
+    associations, control, events, flows, objects, owners, pipelines, properties, workflows_control,
+)
 from simulator.routes.common import required_scope
 from simulator.unsimulated import area_of
 
@@ -50,7 +51,8 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.json.sort_keys = False
     app.json.compact = True
     app.json.mimetype = JSON_MIMETYPE
-    for module in (objects, properties, associations, owners, pipelines, events, control, flows, workflows_control):
+    blueprints = (objects, properties, associations, owners, pipelines, events, flows, control, workflows_control)
+    for module in blueprints:
         app.register_blueprint(module.bp)
     openapi_document = document()
     app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))
