@@ -354,6 +354,7 @@ def automation_flows(ops: Operations) -> None:
     ops.add("GET", item, "get_flow", tag="flows", responses={200: "Flow"})
     ops.add("PUT", item, "update_flow", tag="flows", body="FlowUpdate", responses={200: "Flow"})
     ops.add("DELETE", item, "delete_flow", tag="flows", responses={204: None})
+    ops.add("GET", "/_sim/workflows", "get_workflows", tag="control", responses={200: "WorkflowOverview"})
     flow = "/_sim/workflows/{flowId}"
     ops.add("GET", f"{flow}/enrollments", "get_enrollments", tag="control", query={"objectId": STRING},
             responses={200: "Enrollments"})

@@ -268,6 +268,9 @@ RESPONSE_SCHEMAS |= {
                       state={"type": "string", "enum": ["ACTIVE", "WAITING", "COMPLETED", "UNENROLLED"]},
                       history=array(obj(["at", "event"], at=DATETIME, event=STRING)), nextActionId=STRING,
                       waitingUntil=DATETIME),
+    "WorkflowOverview": obj(["results"], results=array(obj(
+        ["flowId", "name", "isEnabled", "counts"], flowId=STRING, name=STRING, isEnabled=BOOLEAN,
+        counts={"type": "object", "additionalProperties": INTEGER}))),
     "Enrollments": obj(["flowId", "counts", "results"], flowId=STRING,
                        counts={"type": "object", "additionalProperties": INTEGER}, results=array(ref("Enrollment"))),
     "EnrollResult": obj(["flowId", "results"], flowId=STRING, results=array(

@@ -129,6 +129,10 @@ class Workflows:
         params = {"objectId": object_id} if object_id else {}
         return self._call("GET", f"/_sim/workflows/{flow_id}/enrollments", params=params)["results"]
 
+    def overview(self) -> list[dict[str, Any]]:
+        """Every flow of the portal with its enrollment counts."""
+        return self._call("GET", "/_sim/workflows")["results"]
+
     def counts(self, flow_id: str) -> dict[str, int]:
         """enrolled, records, active, waiting, completed, unenrolled."""
         return self._call("GET", f"/_sim/workflows/{flow_id}/enrollments")["counts"]

@@ -12,6 +12,11 @@ from simulator.workflows.outbox import MAX_MESSAGES
 bp = Blueprint("workflows_control", __name__, url_prefix="/_sim")
 
 
+@bp.get("/workflows")
+def get_workflows():
+    return portal().workflows.overview()
+
+
 @bp.get("/workflows/<flow_id>/enrollments")
 def get_enrollments(flow_id: str):
     return portal().workflows.enrollment_report(flow_id, query_str("objectId"))

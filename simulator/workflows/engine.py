@@ -354,6 +354,14 @@ class WorkflowEngine:
             return {"flowId": flow_id, "counts": self.enrollments.counts(flow_id),
                     "results": [e.view() for e in chosen]}  # fmt: skip
 
+    def overview(self) -> dict[str, Any]:
+        """Every flow with its enrollment counts."""
+        with self._lock:
+            return {"results": [
+                {"flowId": f.id, "name": f.name, "isEnabled": f.enabled, "counts": self.enrollments.counts(f.id)}
+                for f in sorted(self.flows, key=lambda f: int(f.id))
+            ]}  # fmt: skip
+
     def messages(self, **filters: Any) -> dict[str, Any]:
         with self._lock:
             return {"results": self.outbox.query(**filters)}

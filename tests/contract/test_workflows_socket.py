@@ -44,3 +44,4 @@ def test_a_flow_made_with_the_sdk_runs_on_the_simulators_clock(hubspot_sim):
     [enrollment] = hubspot_sim.workflows.history(ann)
     assert [e["event"] for e in enrollment["history"]] == ["ENROLLED", "ACTION", "ACTION", "COMPLETED"]
     assert hubspot_sim.workflows.counts(flow_id)["completed"] == 1
+    assert [f["name"] for f in hubspot_sim.workflows.overview()] == ["Trial nudge"]

@@ -61,6 +61,16 @@ def test_without_re_enrollment_a_record_enrolls_once(api):
         "enrolled": 2, "records": 1, "active": 0, "waiting": 0, "completed": 2, "unenrolled": 0}
 
 
+def test_the_overview_counts_each_flows_enrollments(api):
+    ann, bob = contact(api, email="ann@acme.io"), contact(api, email="bob@acme.io")
+    waiting = create_flow(api, flow(chain(WAIT_DAY), name="waits"))["id"]
+    done = create_flow(api, flow(chain(SET_LEAD), name="done", enabled=False))["id"]
+    enroll(api, waiting, ann, bob)
+    overview = api.get("/_sim/workflows").json()["results"]
+    assert [(f["flowId"], f["name"], f["isEnabled"], f["counts"]["waiting"], f["counts"]["enrolled"])
+            for f in overview] == [(waiting, "waits", True, 2, 2), (done, "done", False, 0, 0)]
+
+
 def test_an_event_enrolls_when_its_properties_match(api, pricing):
     ann, bob = contact(api, email="ann@acme.io"), contact(api, email="bob@acme.io")
     page = {"filterType": "PROPERTY", "property": "page_url",
