@@ -30,6 +30,7 @@ from simulator.feed import ChangeFeed, ClockMoved
 from simulator.harness.faults import FaultStore
 from simulator.harness.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from simulator.harness.journal import Journal
+from simulator.lists.store import ListStore
 from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Job, Scheduler
 from simulator.webhooks.worker import DeliveryWorker, Ticket
@@ -53,6 +54,7 @@ class PortalSettings:
         self.rate_limits = True
         self.retry_after = False
         self.search_index_delay_ms = 0  # HubSpot's search indexing delay: opt-in, so tests stay deterministic
+        self.list_processing_delay_ms = 0  # HubSpot's list processing: opt-in, shows as processingStatus PROCESSING
         self.api_limit_increases = 0
         self.secondly_headers = False  # X-HubSpot-RateLimit-Secondly(-Remaining): older captures only
         self.journal = True
@@ -68,6 +70,7 @@ class PortalSettings:
             "rateLimits": self.rate_limits,
             "retryAfter": self.retry_after,
             "searchIndexDelayMs": self.search_index_delay_ms,
+            "listProcessingDelayMs": self.list_processing_delay_ms,
             "apiLimitIncreases": self.api_limit_increases,
             "secondlyHeaders": self.secondly_headers,
             "journal": self.journal,
@@ -84,6 +87,7 @@ class PortalStores:
     crm: CrmStores
     searches: dict[str, ObjectSearch]
     events: EventStore
+    lists: ListStore
     workflows: WorkflowEngine
 
 
@@ -120,9 +124,14 @@ class Portal:
             for t in OBJECT_TYPES
         }
         events = EventStore(self.id, self.lock, self.clock.now, crm, self.settings)
+        lists = ListStore(
+            crm, self.lock, self.clock.now, self.schedule_at,
+            processing_delay=lambda: timedelta(milliseconds=self.settings.list_processing_delay_ms),
+        )
         workflows = WorkflowEngine(crm, lock=self.lock, now=self.clock.now, portal_id=self.id,
-                                   schedule_at=self.schedule_at, deliveries=self.deliveries, events=lambda: events)
-        return PortalStores(crm, searches, events, workflows)
+                                   schedule_at=self.schedule_at, deliveries=self.deliveries, events=lambda: events,
+                                   lists=lambda: lists)
+        return PortalStores(crm, searches, events, lists, workflows)
 
     def install(self, stores: PortalStores) -> None:
         """Swap in a whole set of stores; due work of the old ones is dropped with them, the new ones resume theirs."""
@@ -134,6 +143,8 @@ class Portal:
             self._objects = {t.name: stores.crm.objects(t.name) for t in OBJECT_TYPES}
             self._searches = stores.searches
             self.events = stores.events
+            self.lists = stores.lists
+            self.lists.resume()
             self.workflows = stores.workflows
             self.workflows.resume()  # after every other store is in: its watches and wake-ups are the new ones'
 

@@ -98,6 +98,7 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         rateLimits=BOOLEAN,
         retryAfter=BOOLEAN,
         searchIndexDelayMs=INTEGER,
+        listProcessingDelayMs=INTEGER,
         apiLimitIncreases=INTEGER,
         secondlyHeaders=BOOLEAN,
         journal=BOOLEAN,

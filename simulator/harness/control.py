@@ -114,6 +114,7 @@ class PortalSettingsUpdate(WireModel):
     rate_limits: bool | None = None
     retry_after: bool | None = None
     search_index_delay_ms: int | None = Field(default=None, ge=0, le=MAX_INDEX_DELAY_MS)
+    list_processing_delay_ms: int | None = Field(default=None, ge=0, le=MAX_INDEX_DELAY_MS)
     api_limit_increases: int | None = Field(default=None, ge=0, le=MAX_API_LIMIT_INCREASES)
     secondly_headers: bool | None = None
     journal: bool | None = None
