@@ -1,5 +1,8 @@
 """Workflows: 10,000 contacts crossing a threshold at once enroll and run their first actions; a 30-day clock
-advance over 10,000 enrollments waiting in delays of 1 to 30 days runs them in time order."""
+advance over 10,000 enrollments waiting in delays of 1 to 30 days runs them in time order.
+
+Judged on the process's CPU time, with wall time beside it: the machine running the benches is shared, and wall time
+there measures the neighbours as much as hubsim (bench/lists.py does the same)."""
 
 from __future__ import annotations
 
@@ -75,7 +78,7 @@ def threshold(hub: Hub) -> tuple[float, str]:
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     counts = portal.workflows.enrollments.counts(flow_id)
     assert counts["waiting"] == CONTACTS, counts
-    return elapsed, f"{how}; {cpu:.2f} s CPU"
+    return cpu, f"{how}; {elapsed:.2f} s wall"
 
 
 def thirty_days(hub: Hub) -> float:
@@ -95,20 +98,20 @@ def thirty_days(hub: Hub) -> float:
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     done = sum(portal.workflows.enrollments.counts(f)["completed"] for f in flows)
     assert done == CONTACTS, done
-    return elapsed, f"{cpu:.2f} s CPU"
+    return cpu, f"{elapsed:.2f} s wall"
 
 
 def run() -> list[dict]:
     hub = Hub()
     try:
         enrolled, how = threshold(hub)
-        advanced, advance_cpu = thirty_days(hub)
+        advanced, advance_wall = thirty_days(hub)
     finally:
         hub.close()
-    note = "wall time, rough: a shared machine"
+    note = "CPU seconds (the CRM writes included), rough: a shared machine"
     return [
-        {"bench": "workflows: 10k enroll + first actions", "value": enrolled, "unit": "s", "target": "< 2 s",
+        {"bench": "workflows: 10k enroll + first actions", "value": enrolled, "unit": "s CPU", "target": "< 2 s",
          "ok": enrolled < 2, "notes": f"{how}; set property then a delay; {note}"},
-        {"bench": "workflows: 30-day advance, 10k waiting", "value": advanced, "unit": "s", "target": "< 5 s",
-         "ok": advanced < 5, "notes": f"delays of 1..30 days, each wake-up sets a property; {advance_cpu}; {note}"},
+        {"bench": "workflows: 30-day advance, 10k waiting", "value": advanced, "unit": "s CPU", "target": "< 5 s",
+         "ok": advanced < 5, "notes": f"delays of 1..30 days, each wake-up sets a property; {advance_wall}; {note}"},
     ]

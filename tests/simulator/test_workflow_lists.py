@@ -3,6 +3,7 @@ example create body from reference/hubspot-api.md §7, which runs unchanged."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from workflow_kit import action, advance, chain, contact, create_flow, enroll, enrollments, flow, freeze, last, read, steps
 
@@ -204,3 +205,18 @@ def test_hubspots_example_body_runs_unchanged(api):
     assert read(api, "contacts", ann, "lifecyclestage")["lifecyclestage"] == "salesqualifiedlead"
     assert read(api, "contacts", customer, "lifecyclestage")["lifecyclestage"] == "customer"
     assert [e["objectId"] for e in enrollments(api, created["id"])["results"]] == [ann]
+
+
+def test_a_restored_portal_watches_its_list_based_flows_again(api, app):
+    freeze(api)
+    ann, bob = contact(api, email="ann@acme.io"), contact(api, email="bob@acme.io")
+    flow_id = create_flow(api, flow(chain(WAIT_DAY, SET_LEAD), criteria=list_based()))["id"]
+    score(api, ann, 75)
+    snapshot = api.get("/_sim/snapshot").json()
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://hubsim.test",
+                      headers={"Authorization": "Bearer pat-na1-restored"}) as other:  # fmt: skip
+        assert other.post("/_sim/snapshot", json=snapshot).status_code == 200
+        score(other, bob, 90)  # the restored flow's criteria are live again
+        assert [e["objectId"] for e in enrollments(other, flow_id)["results"]] == [ann, bob]
+        advance(other, "P1D")
+        assert [e["state"] for e in enrollments(other, flow_id)["results"]] == ["COMPLETED", "COMPLETED"]
