@@ -170,7 +170,9 @@ class WorkflowEngine:
         return all(lists.matches(b, flow.body.object_type_id, object_id) for b in branches)
 
     def _watch(self, flow: Flow, *, enroll_present: bool) -> None:
-        on_change = lambda rid, meets, at: self._on_list(flow.id, rid, meets)  # noqa: E731
+        def on_change(record_id: str, meets: bool, at: datetime) -> None:
+            self._on_list(flow.id, record_id, meets)
+
         watch = self.lists().watch(flow.compiled.list_branch, flow.body.object_type_id, on_change)
         self._watches[flow.id] = watch
         if enroll_present:
