@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from scenarios.load_cli import add_load_command
 from scenarios.scenario_cli import add_scenario_command
+from scenarios.sync_cli import add_sync_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -17,6 +18,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_scenario_command(commands)
     add_demo_command(commands)
     add_load_command(commands)
+    add_sync_command(commands)
     args = parser.parse_args(argv)
     return args.run(args) or 0
 

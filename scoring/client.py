@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -169,6 +170,7 @@ class HubSpotClient:
             DAILY: SlidingWindow(max(1, int(daily * budget)), 86_400.0),
         }
         self.stats = ClientStats()
+        self._lock = threading.Lock()  # the windows and the stats: a sync sends batches from several threads
 
     def close(self) -> None:
         self._http.close()
@@ -188,7 +190,6 @@ class HubSpotClient:
         attempts = throttled = 0
         while True:
             self._acquire(policies)
-            self.stats.requests += 1
             try:
                 response = self._http.request(method, path, json=json_body, params=params)
                 body = _decode(response)
@@ -199,13 +200,15 @@ class HubSpotClient:
                 self._backoff(attempts)
                 continue
             status = response.status_code
-            self.stats.by_status[status] = self.stats.by_status.get(status, 0) + 1
+            with self._lock:
+                self.stats.by_status[status] = self.stats.by_status.get(status, 0) + 1
             if status < 400:
                 self._heed_headers(response.headers, policies)
                 return body
             error = error_for(status, body if isinstance(body, dict) else {}, method, path)
             if status == 429:
-                self.stats.throttled += 1
+                with self._lock:
+                    self.stats.throttled += 1
                 throttled += 1
                 if error.policy_name == "DAILY" or throttled > self.max_throttled:
                     raise error
@@ -217,7 +220,8 @@ class HubSpotClient:
                     raise error
                 if status == 423:
                     self._wait(LOCKED_WAIT)
-                    self.stats.retries += 1
+                    with self._lock:
+                        self.stats.retries += 1
                 else:
                     self._backoff(attempts)
                 continue
@@ -227,21 +231,25 @@ class HubSpotClient:
 
     def _acquire(self, policies: tuple[str, ...]) -> None:
         while True:
-            now = self._clock()
-            wait = max(self.windows[p].wait_needed(now) for p in policies)
-            if wait <= 0:
-                for p in policies:
-                    self.windows[p].record(now)
-                return
+            with self._lock:
+                now = self._clock()
+                wait = max(self.windows[p].wait_needed(now) for p in policies)
+                if wait <= 0:
+                    for p in policies:
+                        self.windows[p].record(now)
+                    self.stats.requests += 1
+                    return
             self._wait(wait)
 
     def _backoff(self, attempt: int) -> None:
-        self.stats.retries += 1
+        with self._lock:
+            self.stats.retries += 1
         delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
         self._wait(delay * (0.5 + self._rng.random() / 2))  # "equal jitter": never zero, never in lockstep
 
     def _throttle_wait(self, response: httpx.Response, error: HubSpotError, policies: tuple[str, ...]) -> float:
-        self.stats.retries += 1
+        with self._lock:
+            self.stats.retries += 1
         retry_after = _seconds(response.headers.get("Retry-After"))
         if retry_after is None:
             if error.policy_name == "SECONDLY":
@@ -271,7 +279,8 @@ class HubSpotClient:
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
-            self.stats.waited += seconds
+            with self._lock:
+                self.stats.waited += seconds
             self._sleep(seconds)
 
 

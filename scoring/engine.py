@@ -20,64 +20,22 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from scoring.model import Decay, Group, Predicate, Rule, ScoreModel
+from scoring.model import Group, Rule, ScoreModel
+from scoring.scores import GroupResult, RuleResult, Score, clamp, grade_for, matches, norm, stage_for
 
 DAY = 86_400.0
 NEVER = math.inf
-MAX_REASONS = 4
 
 
 class Event(NamedTuple):
     name: str
     at: datetime
     properties: Mapping[str, Any] = {}
-
-
-@dataclass(frozen=True)
-class RuleResult:
-    id: str
-    label: str
-    group: str
-    occurrences: int
-    raw: float  # after decay, before the rule's clamp
-    value: float
-    capped: bool
-
-
-@dataclass(frozen=True)
-class GroupResult:
-    name: str
-    category: str
-    raw: float
-    value: float
-    capped: bool
-
-
-@dataclass(frozen=True)
-class Score:
-    total: float
-    fit: float  # normalised
-    engagement: float  # normalised
-    stage: str
-    grade: str
-    rules: tuple[RuleResult, ...] = ()
-    groups: tuple[GroupResult, ...] = ()
-    caps: tuple[str, ...] = ()
-
-    @property
-    def reasons(self) -> str:
-        """The top contributions as one line: "+25 key feature used | +20 5 logins in 7d | -100 competitor"."""
-        hits = sorted((r for r in self.rules if r.value), key=lambda r: (-abs(r.value), r.id))[:MAX_REASONS]
-        return " | ".join(f"{_points(r.value)} {r.label}" for r in hits)
-
-
-def _points(value: float) -> str:
-    return f"{value:+.0f}" if value == round(value) else f"{value:+.1f}"
 
 
 def to_seconds(moment: datetime) -> float:
@@ -120,13 +78,13 @@ class _Compiled:
         self.by_event: dict[str, list[tuple[int, tuple[tuple[str, frozenset], ...]]]] = {}
         for i, rule in enumerate(self.rules):
             if rule.event is not None:
-                where = tuple((k, frozenset(_norm(x) for x in (v if isinstance(v, tuple) else (v,))))
+                where = tuple((k, frozenset(norm(x) for x in (v if isinstance(v, tuple) else (v,))))
                               for k, v in rule.event.where.items())
                 self.by_event.setdefault(rule.event.name, []).append((i, where))
         self.fit_rules = [i for i, r in enumerate(self.rules) if r.when is not None]
         self.timed_rules = [i for i, r in enumerate(self.rules) if r.when is None]
         self.inactivity_rules = [i for i, r in enumerate(self.rules) if r.inactive_days is not None]
-        self.window = [_window_seconds(r, self.groups[self.group_of[i]]) for i, r in enumerate(self.rules)]
+        self.specs = [_Spec(r, self.groups[self.group_of[i]]) for i, r in enumerate(self.rules)]
         self.decay = [self.groups[self.group_of[i]].decay for i in range(len(self.rules))]
         self.cap_first = [self.groups[self.group_of[i]].cap_before_decay for i in range(len(self.rules))]
         self.fit_groups = [g for g, group in enumerate(self.groups) if group.category == "fit"]
@@ -140,7 +98,70 @@ class _Compiled:
         self.total_min, self.total_max = model.total.min, model.total.max
         self.fit_weight = model.fit_weight
         self.stage_mins = [stage.min for stage in model.stages]
+        self.hysteresis = model.hysteresis
         self.continuous = any(d is not None and d.curve != "step" for d in self.decay)
+
+
+class _Spec:
+    """One rule, flattened for the hot path (attribute reads on plain slots, decay as numbers)."""
+
+    __slots__ = ("points", "min", "max", "once", "need", "window", "idle", "curve", "period", "rate", "cap_first")
+
+    def __init__(self, rule: Rule, group: Group):
+        self.points, self.min, self.max = rule.points, rule.min, rule.max
+        self.once = rule.count == "once"
+        self.need = rule.event.min_count if rule.event else 1
+        self.window = _window_seconds(rule, group)
+        self.idle = rule.inactive_days * DAY if rule.inactive_days is not None else None
+        decay = group.decay
+        self.curve = decay.curve if decay else None
+        self.period = decay.every_days * DAY if decay else NEVER
+        self.rate = decay.percent / 100 if decay else 0.0
+        self.cap_first = group.cap_before_decay
+
+
+def _event_rule(spec: _Spec, times: list[float], now: float) -> tuple[float, float, int, float]:
+    """(raw points after decay, when the raw next changes, occurrences counted, undecayed points)."""
+    window = spec.window
+    if window != NEVER and times[0] < now - window:
+        del times[:bisect_left(times, now - window)]  # now only moves forward: gone for good
+    end = len(times)
+    while end and times[end - 1] > now:  # events stamped after `now` (a clock behind the data) wait
+        end -= 1
+    if not end:
+        return 0.0, NEVER, 0, 0.0
+    curve = spec.curve
+    if spec.once:
+        need = spec.need
+        if end < need:
+            return 0.0, NEVER, end, 0.0
+        factor, step = _decay(curve, spec.period, spec.rate, now - times[end - 1]) if curve else (1.0, NEVER)
+        expiry = times[end - need] + window - now  # the count drops below min_count
+        return spec.points * factor, now + (step if step < expiry else expiry), end, spec.points
+    points, high, low = spec.points, spec.max, spec.min
+    capped = not spec.cap_first
+    total = undecayed = 0.0
+    soonest = NEVER
+    for k in range(end - 1, -1, -1):
+        if curve:
+            factor, step = _decay(curve, spec.period, spec.rate, now - times[k])
+            if factor == 0.0:
+                del times[:k + 1]  # decayed to nothing for good (step and linear curves stay at 0)
+                break
+            if step < soonest:
+                soonest = step
+        else:
+            factor = 1.0
+        total += points * factor
+        undecayed += points
+        if window != NEVER and times[k] + window - now < soonest:
+            soonest = times[k] + window - now
+        # Newest first: once the partial sum is past the rule's cap, older occurrences cannot change the value
+        # until one of these newer ones decays (tracked by `soonest`).
+        if capped and ((high is not None and points > 0 and total >= high)
+                       or (low is not None and points < 0 and total <= low)):
+            break
+    return total, now + soonest, end, undecayed
 
 
 def _window_seconds(rule: Rule, group: Group) -> float:
@@ -148,31 +169,16 @@ def _window_seconds(rule: Rule, group: Group) -> float:
     return min(days) * DAY if days else NEVER
 
 
-def _norm(value: Any) -> str:
-    return str(value).lower()
-
-
-def _decay(decay: Decay | None, age: float) -> tuple[float, float]:
+def _decay(curve: str, period: float, p: float, age: float) -> tuple[float, float]:
     """(factor, seconds until the factor next changes) for an occurrence `age` seconds old."""
-    if decay is None:
-        return 1.0, NEVER
-    period, p = decay.every_days * DAY, decay.percent / 100
-    if decay.curve == "step":
-        steps = math.floor(age / period)
+    if curve == "step":
+        steps = age // period
         factor = 1 - p * steps
         return (factor, (steps + 1) * period - age) if factor > 1e-12 else (0.0, NEVER)
-    if decay.curve == "linear":
+    if curve == "linear":
         factor = 1 - p * age / period
         return (factor, 0.0) if factor > 0 else (0.0, NEVER)
     return 0.5 ** (age / period), 0.0
-
-
-def _clamp(value: float, low: float | None, high: float | None) -> float:
-    if high is not None and value > high:
-        return high
-    if low is not None and value < low:
-        return low
-    return value
 
 
 # -- per contact ---------------------------------------------------------------------------------------------
@@ -215,9 +221,6 @@ class Scorer:
     def __contains__(self, key: Any) -> bool:
         return key in self._contacts
 
-    def keys(self) -> Iterable[Any]:
-        return self._contacts.keys()
-
     def stage_index(self, name: str) -> int:
         return [s.name for s in self.model.stages].index(name)
 
@@ -240,7 +243,7 @@ class Scorer:
             rule = self._c.rules[i]
             raw = rule.points if matches(rule.when, profile) else 0.0
             st.raws[i], st.full[i], st.counts[i] = raw, raw, int(bool(raw))
-            st.values[i] = _clamp(raw, rule.min, rule.max)
+            st.values[i] = clamp(raw, rule.min, rule.max)
         self._combine(st, self._c.fit_groups)
 
     def observe(self, key: Any, name: str, at: float, properties: Mapping[str, Any] = {}) -> ContactState:
@@ -249,7 +252,7 @@ class Scorer:
         c = self._c
         touched = []
         for i, where in c.by_event.get(name, ()):
-            if where and not all(_norm(properties.get(k)) in allowed for k, allowed in where):
+            if where and not all(norm(properties.get(k)) in allowed for k, allowed in where):
                 continue
             times = st.times[i]
             if times and at < times[-1]:
@@ -268,7 +271,7 @@ class Scorer:
 
     def sweep(self, now: float) -> list[Any]:
         """Re-evaluate the contacts whose scores change by `now` (decay steps, windows ending, inactivity);
-        answers the keys whose total or stage changed."""
+        answers the keys whose score changed in any way (a rule's points, hence maybe only the reasons)."""
         changed = []
         due = self._due
         c = self._c
@@ -281,10 +284,11 @@ class Scorer:
             if st.next_change > now:  # an event since pushed the change later: wait for it
                 self._queue(st)
                 continue
-            before = (st.total, st.stage)
-            self._evaluate(st, c.timed_rules, now, full=True)
-            self._combine(st, c.timed_groups)
-            if (st.total, st.stage) != before:
+            stage = st.stage
+            if self._evaluate(st, c.timed_rules, now, full=True):
+                self._combine(st, c.timed_groups)
+                changed.append(key)
+            elif st.stage != stage:
                 changed.append(key)
         return changed
 
@@ -324,28 +328,39 @@ class Scorer:
 
     def _evaluate(self, st: ContactState, indexes: Iterable[int], now: float, *, full: bool) -> bool:
         """Re-evaluate these rules at `now`; answers whether any value changed."""
-        c = self._c
+        specs = self._c.specs
         soonest = NEVER if full else st.next_change
         changed = False
-        values = st.values
+        values, raws, counts, fulls, all_times = st.values, st.raws, st.counts, st.full, st.times
         for i in indexes:
-            rule = c.rules[i]
-            if rule.inactive_days is not None:
-                limit = rule.inactive_days * DAY
+            spec = specs[i]
+            if spec.idle is not None:
                 if st.last_seen == -NEVER:
                     raw, change, n = 0.0, NEVER, 0
-                elif now - st.last_seen >= limit:
-                    raw, change, n = rule.points, NEVER, 1
+                elif now - st.last_seen >= spec.idle:
+                    raw, change, n = spec.points, NEVER, 1
                 else:
-                    raw, change, n = 0.0, st.last_seen + limit, 0
+                    raw, change, n = 0.0, st.last_seen + spec.idle, 0
                 full_points = raw
             else:
-                raw, change, n, full_points = self._event_rule(i, rule, st.times[i], now)
-            st.raws[i], st.counts[i], st.full[i] = raw, n, full_points
-            if c.cap_first[i]:
-                value = _clamp(full_points, rule.min, rule.max) * (raw / full_points) if full_points else 0.0
+                times = all_times[i]
+                if not times:
+                    if values[i] != 0.0:
+                        values[i] = 0.0
+                        changed = True
+                    raws[i] = fulls[i] = 0.0
+                    counts[i] = 0
+                    continue
+                raw, change, n, full_points = _event_rule(spec, times, now)
+            raws[i], counts[i], fulls[i] = raw, n, full_points
+            if spec.cap_first:
+                value = clamp(full_points, spec.min, spec.max) * (raw / full_points) if full_points else 0.0
+            elif spec.max is not None and raw > spec.max:
+                value = spec.max
+            elif spec.min is not None and raw < spec.min:
+                value = spec.min
             else:
-                value = _clamp(raw, rule.min, rule.max)
+                value = raw
             if value != values[i]:
                 values[i] = value
                 changed = True
@@ -363,48 +378,6 @@ class Scorer:
             st.queued = st.next_change
             heapq.heappush(self._due, (st.next_change, self._tiebreak, st.key))
 
-    def _event_rule(self, i: int, rule: Rule, times: list[float], now: float) -> tuple[float, float, int, float]:
-        """(raw points after decay, when the raw next changes, occurrences counted, undecayed points)."""
-        c = self._c
-        window = c.window[i]
-        if window != NEVER and times and times[0] < now - window:
-            del times[:bisect_left(times, now - window)]  # now only moves forward: gone for good
-        end = len(times)
-        while end and times[end - 1] > now:  # events stamped after `now` (a clock behind the data) wait
-            end -= 1
-        if not end:
-            return 0.0, NEVER, 0, 0.0
-        decay = c.decay[i]
-        if rule.count == "once":
-            need = rule.event.min_count
-            if end < need:
-                return 0.0, NEVER, end, 0.0
-            factor, step = _decay(decay, now - times[end - 1])
-            expiry = times[end - need] + window - now  # the count drops below min_count
-            return rule.points * factor, now + min(step, expiry), end, rule.points
-        points = rule.points
-        total = undecayed = 0.0
-        soonest = NEVER
-        cap_first = c.cap_first[i]
-        for k in range(end - 1, -1, -1):
-            factor, step = _decay(decay, now - times[k])
-            if factor == 0.0:
-                del times[:k + 1]  # decayed to nothing for good (step and linear curves stay at 0)
-                break
-            total += points * factor
-            undecayed += points
-            if step < soonest:
-                soonest = step
-            if window != NEVER and times[k] + window - now < soonest:
-                soonest = times[k] + window - now
-            # Newest first: once the partial sum is past the rule's cap, older occurrences cannot change the value
-            # until one of these newer ones decays (tracked by `soonest`).
-            if not cap_first and rule.max is not None and points > 0 and total >= rule.max:
-                break
-            if not cap_first and rule.min is not None and points < 0 and total <= rule.min:
-                break
-        return total, now + soonest, end, undecayed
-
     def _combine(self, st: ContactState, groups: Iterable[int]) -> None:
         """Re-add the named groups, then the dimensions, the total and the stage."""
         c = self._c
@@ -419,9 +392,9 @@ class Scorer:
                 undecayed = 0.0
                 for i in members:
                     rule = c.rules[i]
-                    undecayed += _clamp(st.full[i], rule.min, rule.max)
+                    undecayed += clamp(st.full[i], rule.min, rule.max)
                 # The cap applies to the undecayed points; decay then takes its share of what the cap left.
-                group_values[g] = _clamp(undecayed, low, high) * (raw / undecayed) if undecayed else 0.0
+                group_values[g] = clamp(undecayed, low, high) * (raw / undecayed) if undecayed else 0.0
             elif high is not None and raw > high:
                 group_values[g] = high
             elif low is not None and raw < low:
@@ -434,118 +407,21 @@ class Scorer:
         for g in c.timed_groups:
             engagement += group_values[g]
         f, e = c.fit_dimension, c.engagement_dimension
-        st.fit = 100 * _clamp(fit, f.min, f.max) / f.scale
-        st.engagement = 100 * _clamp(engagement, e.min, e.max) / e.scale
-        total = _clamp(self._combined(st), c.total_min, c.total_max)
+        st.fit = 100 * clamp(fit, f.min, f.max) / f.scale
+        st.engagement = 100 * clamp(engagement, e.min, e.max) / e.scale
+        total = clamp(self._combined(st), c.total_min, c.total_max)
         st.total = total
         stage = st.stage
         mins = c.stage_mins
         if not (total >= mins[stage] and (stage + 1 == len(mins) or total < mins[stage + 1])):
-            st.stage = stage_for(self.model, total, stage)
+            up = 0
+            for k, low in enumerate(mins):
+                if total >= low:
+                    up = k
+            while stage > up and total < mins[stage] - c.hysteresis:  # leave only below min - hysteresis
+                stage -= 1
+            st.stage = up if up > stage else stage
 
     def _combined(self, st: ContactState) -> float:
         w = self._c.fit_weight
         return w * st.fit + (1 - w) * st.engagement
-
-    def grade(self, key: Any) -> str:
-        st = self._contacts[key]
-        return grade_for(self.model, st.fit, st.engagement)
-
-
-def stage_for(model: ScoreModel, total: float, previous: int | None) -> int:
-    """The index of the stage a score is in; with hysteresis, a contact leaves a stage only below its min minus
-    `hysteresis` (so decay does not make it flap)."""
-    up = 0
-    for k, stage in enumerate(model.stages):
-        if total >= stage.min:
-            up = k
-    if previous is None or previous <= up:
-        return up
-    current = previous
-    while current > up and total < model.stages[current].min - model.hysteresis:
-        current -= 1
-    return current
-
-
-def grade_for(model: ScoreModel, fit: float, engagement: float) -> str:
-    grades = model.grades
-    letter = next((k for k, low in grades.fit.items() if fit >= low), list(grades.fit)[-1])
-    digit = next((k for k, low in grades.engagement.items() if engagement >= low), list(grades.engagement)[-1])
-    return letter + digit
-
-
-def account_score(model: ScoreModel, account: Mapping[str, Any], engagements: Iterable[float]) -> Score:
-    """A company's score: the fit of the company (the model's `account.fit_rules`) and its users' normalised
-    engagement aggregated (`account.engagement`: sum, max or mean), combined as a contact's are."""
-    spec = model.account
-    if spec is None:
-        raise ValueError(f"model {model.name} has no account section")
-    rules = []
-    for rule in spec.fit_rules:
-        raw = rule.points if matches(rule.when, account) else 0.0
-        value = _clamp(raw, rule.min, rule.max)
-        rules.append(RuleResult(rule.id, rule.label, "account fit", int(bool(raw)), raw, value, raw != value))
-    fit_points = sum(r.value for r in rules)
-    fit = 100 * _clamp(fit_points, spec.fit.min, spec.fit.max) / spec.fit.scale
-    values = list(engagements)
-    if not values:
-        engagement = 0.0
-    elif spec.engagement == "max":
-        engagement = max(values)
-    elif spec.engagement == "mean":
-        engagement = sum(values) / len(values)
-    else:
-        engagement = sum(values)
-    engagement = min(engagement, 100.0)
-    w = model.fit_weight
-    total = _clamp(w * fit + (1 - w) * engagement, model.total.min, model.total.max)
-    stage = model.stages[stage_for(model, total, None)].name
-    return Score(round(total, 2), round(fit, 2), round(engagement, 2), stage, grade_for(model, fit, engagement),
-                 tuple(rules))
-
-
-# -- predicates ----------------------------------------------------------------------------------------------
-
-def matches(predicate: Predicate, profile: Mapping[str, Any]) -> bool:
-    value = profile.get(predicate.property)
-    op = predicate.op
-    if op == "known":
-        return value not in (None, "")
-    if op == "unknown":
-        return value in (None, "")
-    if value in (None, ""):
-        return op in ("neq", "not_in")
-    if op in ("gte", "lte", "between"):
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return False
-        if op == "gte":
-            return number >= float(predicate.value)
-        if op == "lte":
-            return number <= float(predicate.value)
-        low, high = (float(v) for v in predicate.values)
-        return low <= number <= high
-    text = _norm(value)
-    if op == "eq":
-        return text == _norm(predicate.value)
-    if op == "neq":
-        return text != _norm(predicate.value)
-    wanted = [_norm(v) for v in predicate.values]
-    if op == "in":
-        return text in wanted
-    if op == "not_in":
-        return text not in wanted
-    if op == "ends_with_any":
-        return any(text.endswith(w) for w in wanted)
-    words = f" {''.join(ch if ch.isalnum() else ' ' for ch in text)} "
-    return any(f" {w} " in words for w in wanted)  # contains_any: whole words or phrases
-
-
-def from_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def events_of(rows: Sequence[Mapping[str, Any]]) -> list[Event]:
-    """Product event rows (`{"event", "timestamp", "properties"}`, as the scenarios write them) as Events."""
-    return [Event(row["event"], from_iso(row["timestamp"]), row.get("properties") or {}) for row in rows]

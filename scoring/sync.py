@@ -8,6 +8,7 @@
     sync.sweep(now)                                     # as time passes with no events: decay, windows
     sync.flush(now)                                     # at the end of a run: writes held back while catching up
     sync.summary                                        # SyncSummary: sent, upserted, skipped, dead-lettered...
+    sync.explain(email, now)                            # a contact's score, every rule, reasons (no HubSpot call)
 
 `push` records every event in the outbox before anything is sent, scores it (the incremental scorer), applies
 the mapping (trial_started -> trial_status=Active, ...), then writes, in this order: contacts (batch upsert by
@@ -25,12 +26,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from scoring.batches import deliver, reason
 from scoring.client import HubSpotClient, HubSpotError
-from scoring.engine import Scorer, account_score, from_iso, to_seconds
+from scoring.engine import Scorer, to_seconds
+from scoring.scores import Score, account_score, from_iso
 from scoring.mapping import SyncMapping, load_mapping
 from scoring.model import ScoreModel, load_model
 from scoring.outbox import Outbox
@@ -55,7 +57,6 @@ class SyncSummary:
     skipped_unchanged: int = 0
     records_dead: int = 0
     refused_batches: int = 0
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -78,12 +79,13 @@ class _Account:
 
 class Sync:
     def __init__(self, client: HubSpotClient, *, model: ScoreModel | None = None, mapping: SyncMapping | None = None,
-                 outbox: Outbox | None = None, send_events: bool = True):
+                 outbox: Outbox | None = None, send_events: bool = True, workers: int = 4):
         self.client = client
         self.model = model or load_model()
         self.mapping = mapping or load_mapping()
         self.outbox = outbox or Outbox()
         self.send_events = send_events
+        self.workers = workers  # batches in flight at once: the client's limiter paces them all
         self.scorer = Scorer(self.model)
         self.summary = SyncSummary()
         self.event_names: dict[str, str] = {}
@@ -109,7 +111,11 @@ class Sync:
     # -- the day's work -------------------------------------------------------------------------------------
 
     def push(self, events: Iterable[Mapping[str, Any]], now: datetime) -> None:
-        rows = list({row["id"]: row for row in reversed(list(events))}.values())[::-1]  # a repeated id: first wins
+        rows, seen = [], set()
+        for row in events:  # a repeated id: the first wins, as HubSpot keeps the first occurrence of a uuid
+            if row["id"] not in seen:
+                seen.add(row["id"])
+                rows.append(row)
         verdicts = self.outbox.record_events([(row["id"], self._event_body(row)) for row in rows])
         live: set[str] = set()
         for row in rows:
@@ -143,10 +149,25 @@ class Sync:
         revived = self.outbox.revive_events()
         self.outbox.forget_dead([(letter.kind, letter.key) for letter in letters if letter.kind != "event"])
         for letter in letters:
-            if letter.kind == "contact" and letter.key in self._contacts:
-                self._held.add(letter.key)
+            self._held.update(self._emails_behind(letter.kind, letter.key))
         self.flush(now)
         return revived + sum(1 for letter in letters if letter.kind != "event")
+
+    def explain(self, email: str, now: datetime) -> Score:
+        """A contact's score at `now` as the sync computes it (what it writes, and why)."""
+        return self.scorer.explain(email.strip().lower(), to_seconds(now))
+
+    def _emails_behind(self, kind: str, key: str) -> set[str]:
+        """The contacts whose next write re-sends a dead-lettered record."""
+        if kind == "contact" or kind.startswith("assoc:"):
+            email = key.removeprefix("contact:")
+            return {email} if email in self._contacts else set()
+        if kind == "deal":
+            account = self._accounts.get(key.removeprefix("deal:"))
+            return set(account.emails) if account else set()
+        if kind == "company":
+            return {e for a in self._accounts.values() if a.row.get("domain") == key for e in a.emails}
+        return set()
 
     # -- scoring and mapping --------------------------------------------------------------------------------
 
@@ -160,9 +181,7 @@ class Sync:
 
     def _rescore_profile(self, contact: _Contact) -> None:
         account = self._accounts.get(contact.account or "")
-        profile = {**(account.row if account else {}), **contact.user,
-                   "email_domain": contact.email.rpartition("@")[2]}
-        self.scorer.set_profile(contact.email, profile)
+        self.scorer.set_profile(contact.email, profile_of(contact.email, contact.user, account.row if account else {}))
         if account:
             account.emails.add(contact.email)
 
@@ -288,7 +307,8 @@ class Sync:
             self.outbox.bury(kind, item[0], {"properties": item[1]}, reason(error))
             self.summary.records_dead += 1
 
-        self.summary.refused_batches += deliver(changes, CONTACT_BATCH, send, accepted, refused)
+        self.summary.refused_batches += deliver(changes, CONTACT_BATCH, send, accepted, refused,
+                                               workers=self.workers)
 
     def _associate(self, emails: set[str], accounts: Sequence[str]) -> None:
         pairs: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
@@ -329,7 +349,8 @@ class Sync:
                 self.outbox.bury(kind, item[0], {"from": item[1], "to": item[2]}, reason(error))
                 self.summary.records_dead += 1
 
-            self.summary.refused_batches += deliver(todo, CONTACT_BATCH, send, accepted, refused)
+            self.summary.refused_batches += deliver(todo, CONTACT_BATCH, send, accepted, refused,
+                                                   workers=self.workers)
 
     def _send_events(self) -> None:
         if not self.send_events:
@@ -353,7 +374,14 @@ class Sync:
                 self.outbox.mark_dead(item[0], reason(error))
                 self.summary.events_dead += 1
 
-            self.summary.refused_batches += deliver(pending, EVENT_BATCH, send, accepted, refused)
+            self.summary.refused_batches += deliver(pending, EVENT_BATCH, send, accepted, refused,
+                                                   workers=self.workers)
+
+
+def profile_of(email: str, user: Mapping[str, Any], account: Mapping[str, Any]) -> dict[str, Any]:
+    """What fit rules read: the account's fields (industry, employees, ...), the user's over them (job_title,
+    region, ...), and the email's domain."""
+    return {**account, **user, "email_domain": email.strip().lower().rpartition("@")[2]}
 
 
 def _rank(stage: str | None) -> int:

@@ -67,6 +67,15 @@ class Events:
             self.add(who, "logged_in", start + timedelta(days=1, hours=k))
 
 
+def world(n: int) -> tuple[list[dict], list[dict], Events]:
+    """n users at n ICP companies, each on the PQL journey, an hour apart."""
+    people = [user(k) for k in range(1, n + 1)]
+    events = Events()
+    for k, who in enumerate(people):
+        events.journey(who, T0 + timedelta(hours=k))
+    return people, [account(k) for k in range(1, n + 1)], events
+
+
 def make_client(portal, sim_time: SimTime | None = None, **options) -> HubSpotClient:
     sim_time = sim_time or SimTime(portal)
     options.setdefault("timeout", 2.0)
@@ -90,3 +99,16 @@ def make_sync(hubspot_sim, tmp_path):
     for sync in opened:
         sync.outbox.close()
         sync.client.close()
+
+
+def occurrence_ids(portal) -> list[str]:
+    """The ids (the sync's uuids) of every custom event occurrence in the portal, through GET /events/v3/events."""
+    ids, after = [], None
+    with portal.client() as http:
+        while True:
+            page = http.get("/events/v3/events", params={"limit": 100, **({"after": after} if after else {})})
+            assert page.status_code == 200, page.text
+            ids += [o["id"] for o in page.json()["results"]]
+            after = (page.json().get("paging") or {}).get("next", {}).get("after")
+            if not after:
+                return ids

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scoring.engine import Event, Scorer, account_score, score, to_seconds
+from scoring.engine import Event, Scorer, score, to_seconds
+from scoring.scores import account_score
 from scoring.model import ScoreModel, load_model, parse
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)

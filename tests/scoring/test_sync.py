@@ -27,6 +27,20 @@ def writes(portal) -> int:
     return sum(portal.journal.count(method=m) for m in ("POST", "PATCH", "PUT", "DELETE"))
 
 
+def one_pql(make_sync, *more: tuple[str, dict]):
+    """A sync that pushed one ICP VP's journey (a PQL, 88) two days in, and `more` (name, properties) a day later."""
+    sync = make_sync()
+    sync.ensure_schema()
+    ann = user(1)
+    sync.add_profiles([ann], [account(1)])
+    events = Events()
+    events.journey(ann)
+    for name, properties in more:
+        events.add(ann, name, T0 + timedelta(days=3), **properties)
+    sync.push(events.rows, T0 + timedelta(days=3 if more else 2))
+    return sync, ann
+
+
 def test_schema_is_ensured_once(hubspot_sim, make_sync):
     make_sync().ensure_schema()
     with hubspot_sim.client() as http:
@@ -41,13 +55,7 @@ def test_schema_is_ensured_once(hubspot_sim, make_sync):
 
 
 def test_a_pql_journey_lands_as_contact_properties_score_and_lifecycle_stage(hubspot_sim, make_sync):
-    sync = make_sync()
-    sync.ensure_schema()
-    ann = user(1)
-    sync.add_profiles([ann], [account(1)])
-    events = Events()
-    events.journey(ann)
-    sync.push(events.rows, T0 + timedelta(days=2))
+    sync, ann = one_pql(make_sync)
     got = contact(hubspot_sim, ann["email"])["properties"]
     assert {k: got[k] for k in ("trial_status", "key_feature_activated", "teammates_invited", "firstname",
                                 "jobtitle", "product_user_id")} == {
@@ -58,6 +66,8 @@ def test_a_pql_journey_lands_as_contact_properties_score_and_lifecycle_stage(hub
     assert got["pql_reasons"] == "+25 key feature used | +20 ideal industry | +20 5 logins in 7d | +20 100-500 employees"
     assert got["lifecyclestage"] == "salesqualifiedlead"
     assert got["pql_entered_at"] == "2026-03-02T12:01:00.000Z"  # the second invite: 40 + 0.6 x 60 = 76
+    explained = sync.explain(ann["email"].upper(), T0 + timedelta(days=2))
+    assert (explained.total, explained.reasons) == (88, got["pql_reasons"])
 
 
 def test_a_rerun_with_the_same_data_sends_no_writes(hubspot_sim, make_sync):
@@ -120,15 +130,8 @@ def test_a_poison_record_is_dead_lettered_and_its_batch_mates_land(hubspot_sim, 
 
 
 def test_an_upgrade_is_a_closed_won_deal_with_the_arr_on_contact_and_company(hubspot_sim, make_sync):
-    sync = make_sync()
-    sync.ensure_schema()
-    ann = user(1)
-    sync.add_profiles([ann], [account(1)])
-    events = Events()
-    events.journey(ann)
-    events.add(ann, "upgraded", T0 + timedelta(days=3), plan="team", seats=3, arr=1080.0, currency="USD",
-               billing_period="annual")
-    sync.push(events.rows, T0 + timedelta(days=3))
+    sync, ann = one_pql(make_sync, ("upgraded", {"plan": "team", "seats": 3, "arr": 1080.0, "currency": "USD",
+                                                 "billing_period": "annual"}))
     with hubspot_sim.client() as http:
         deal = http.get("/crm/v3/objects/deals/a1", params={
             "idProperty": "billing_subscription_id", "properties": "amount,dealstage,pipeline,dealname",
@@ -149,13 +152,7 @@ def test_an_upgrade_is_a_closed_won_deal_with_the_arr_on_contact_and_company(hub
 
 
 def test_decay_moves_scores_with_time_alone(hubspot_sim, make_sync):
-    sync = make_sync()
-    sync.ensure_schema()
-    ann = user(1)
-    sync.add_profiles([ann], [account(1)])
-    events = Events()
-    events.journey(ann)
-    sync.push(events.rows, T0 + timedelta(days=2))
+    sync, ann = one_pql(make_sync)
     assert contact(hubspot_sim, ann["email"])["properties"]["pql_score"] == "88"
     sync.sweep(T0 + timedelta(days=9))  # the logins leave their 7-day window
     assert contact(hubspot_sim, ann["email"])["properties"]["pql_score"] == "76"
@@ -163,3 +160,23 @@ def test_decay_moves_scores_with_time_alone(hubspot_sim, make_sync):
     got = contact(hubspot_sim, ann["email"])["properties"]
     assert (got["pql_score"], got["pql_label"]) == ("64", "pql")  # hysteresis: a PQL until below 60
     assert got["lifecyclestage"] == "salesqualifiedlead"  # never moved backwards
+
+
+def test_a_dead_lettered_company_is_sent_again_on_replay(hubspot_sim, make_sync):
+    sync = make_sync()
+    sync.ensure_schema()
+    people, accounts = [user(1), user(2)], [account(1), account(2, industry="NOT_AN_INDUSTRY")]
+    sync.add_profiles(people, accounts)
+    events = Events()
+    for who in people:
+        events.add(who, "trial_started", T0)
+    sync.push(events.rows, T0)
+    assert [(d.kind, d.key) for d in sync.outbox.dead_letters()] == [("company", "company2.io")]
+    accounts[1]["industry"] = "INTERNET"  # the cause, fixed at the source
+    assert sync.replay_dead_letters(T0) == 1
+    assert sync.outbox.dead_letters() == []
+    with hubspot_sim.client() as http:
+        got = http.get("/crm/v3/objects/companies/company2.io", params={
+            "idProperty": "domain", "properties": "industry", "associations": "contacts"}).json()
+    assert got["properties"]["industry"] == "INTERNET"
+    assert len(got["associations"]["contacts"]["results"]) == 1
