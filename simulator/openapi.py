@@ -313,7 +313,7 @@ def events(ops: Operations) -> None:
         "occurredBefore": {"type": "string", "format": "date-time"},
         "sort": {"type": "string", "enum": ["occurredAt", "-occurredAt"]},
         "after": {"type": "string", "pattern": "^[0-9]{1,17}_[0-9]{1,12}$"},
-        "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 100}, "id": array(STRING),
     })  # fmt: skip
     ops.add("GET", "/events/v3/events/event-types", "get_event_types", tag="events", responses={200: "EventTypes"})
 

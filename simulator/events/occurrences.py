@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -175,9 +175,11 @@ class Timelines:
         start: Key | None,
         descending: bool,
         limit: int,
+        keep: Callable[[Occurrence], bool] | None = None,
     ) -> tuple[list[Occurrence], Key | None]:
         """A page of occurrences (of these event types; None: all) in time order or its reverse, strictly between
-        the bounds, from `start` on; and the key of the first occurrence of the next page (None on the last)."""
+        the bounds, from `start` on, that `keep` keeps; and the key of the first occurrence of the next page (None on
+        the last)."""
         lists = self._records.get(record, {}) if record is not None else self._types
         types = lists.keys() if event_type_ids is None else event_type_ids
         sources = [lists[t] for t in types if t in lists]
@@ -189,8 +191,8 @@ class Timelines:
             else:
                 lower = max(lower, start) if lower else start
         spans = [_span(found, lower, upper, descending) for found in sources]
-        merged: Iterable[Occurrence] = spans[0] if len(spans) == 1 else heapq.merge(*spans, key=_key, reverse=descending)
-        page = list(itertools.islice(merged, limit + 1))
+        merged = spans[0] if len(spans) == 1 else heapq.merge(*spans, key=_key, reverse=descending)
+        page = list(itertools.islice(filter(keep, merged) if keep else merged, limit + 1))
         if len(page) > limit:
             return page[:limit], page[limit].key
         return page, None
@@ -239,3 +241,12 @@ def _remove(found: list[Occurrence], occurrence: Occurrence) -> None:
     at = bisect.bisect_left(found, occurrence.key, key=_key)
     if at < len(found) and found[at] is occurrence:
         del found[at]
+
+
+def keep_filter(ids: Sequence[str] | None, properties: dict[str, str] | None) -> Callable[[Occurrence], bool] | None:
+    """What GET /events/v3/events keeps when it names occurrence ids or property values (None: everything)."""
+    if not ids and not properties:
+        return None
+    wanted = set(ids or ())
+    pairs = list((properties or {}).items())
+    return lambda o: (not wanted or o.id in wanted) and all(o.properties.get(k) == v for k, v in pairs)

@@ -91,7 +91,9 @@ def query_time(name: str) -> datetime | None:
         return None
     moment = parse_datetime(raw)
     if moment is None:
-        raise ValidationError(f"Query parameter {name} must be an ISO-8601 date-time or epoch milliseconds, got {raw!r}")
+        raise ValidationError(
+            f"Query parameter {name} must be an ISO-8601 date-time or epoch milliseconds, got {raw!r}"
+        )
     return moment
 
 
