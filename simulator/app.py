@@ -29,7 +29,7 @@ from simulator.hub import Hub, Portal
 from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
 from simulator.routes import (
-    associations, control, events, flows, objects, owners, pipelines, properties, workflows_control,
+    associations, control, events, flows, lists, objects, owners, pipelines, properties, workflows_control,
 )
 from simulator.routes.common import required_scope
 from simulator.unsimulated import area_of
@@ -51,7 +51,8 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.json.sort_keys = False
     app.json.compact = True
     app.json.mimetype = JSON_MIMETYPE
-    blueprints = (objects, properties, associations, owners, pipelines, events, flows, control, workflows_control)
+    blueprints = (objects, properties, associations, owners, pipelines, events, lists, flows, control,
+                  workflows_control)
     for module in blueprints:
         app.register_blueprint(module.bp)
     openapi_document = document()

@@ -125,7 +125,7 @@ class Portal:
         }
         events = EventStore(self.id, self.lock, self.clock.now, crm, self.settings)
         lists = ListStore(
-            crm, self.lock, self.clock.now, self.schedule_at,
+            crm, self.lock, self.clock.now, self.schedule_at, events,
             processing_delay=lambda: timedelta(milliseconds=self.settings.list_processing_delay_ms),
         )
         workflows = WorkflowEngine(crm, lock=self.lock, now=self.clock.now, portal_id=self.id,

@@ -23,6 +23,7 @@ from simulator.crm.stores import CrmStores, IdSequence
 from simulator.errors import ValidationError
 from simulator.harness.control import PortalSettingsUpdate, update_portal
 from simulator.hub import Portal
+from simulator.lists.persist import export_lists, restore_lists
 from simulator.wire import body_error
 
 FORMAT = "hubsim-portal"
@@ -31,7 +32,7 @@ SECTIONS = ("format", "version", "settings", "clock", "ids", "owners", "pipeline
             "associations")  # fmt: skip
 # Sections of stores added since version 1 (events, lists, ...): a file from before them lacks them, and a portal
 # restored from it starts those stores empty.
-LATER_SECTIONS: tuple[str, ...] = ("events", "workflows")
+LATER_SECTIONS: tuple[str, ...] = ("events", "lists", "workflows")
 T = TypeVar("T")
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # a restore body may be far bigger than an API call's (100k contacts: ~100 MB)
 
@@ -59,6 +60,7 @@ def export_portal(portal: Portal) -> dict[str, Any]:
             "objects": {t.name: crm.objects(t.name).export() for t in OBJECT_TYPES},
             "associations": crm.associations.export(),
             "events": portal.events.export(),
+            "lists": export_lists(portal.lists),
             "workflows": portal.workflows.export(),
         }
 
@@ -72,6 +74,8 @@ def restore_portal(portal: Portal, data: Any) -> dict[str, Any]:
     crm = stores.crm
     if "events" in data:
         _read("events", lambda: stores.events.restore(data["events"]))
+    if "lists" in data:
+        _read("lists", lambda: restore_lists(stores.lists, data["lists"]))
     if "workflows" in data:
         _read("workflows", lambda: stores.workflows.restore(data["workflows"]))
     with portal.lock:

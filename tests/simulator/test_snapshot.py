@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import copy
 
-import httpx
 import pytest
 
 SNAPSHOT = "/_sim/snapshot"
 SECTIONS = {"format", "version", "settings", "clock", "ids", "owners", "pipelines", "properties", "objects",
-            "associations", "events", "workflows"}  # fmt: skip
-
-
-@pytest.fixture
-def other(app):
-    """A second, fresh portal of the same simulator."""
-    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://hubsim.test",
-                      headers={"Authorization": "Bearer pat-na1-other"}) as client:  # fmt: skip
-        yield client
+            "associations", "events", "lists", "workflows"}  # fmt: skip
 
 
 def populate(api) -> dict[str, str]:
