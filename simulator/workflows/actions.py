@@ -75,7 +75,7 @@ class DelayUntil:
 def _moment(raw: str) -> datetime | None:
     if not raw:
         return None
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit():
         return datetime.fromtimestamp(int(raw) / 1000, UTC)
     try:
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))

@@ -148,7 +148,7 @@ class FlowStore:
         return flow
 
     def page(self, *, limit: int, after: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        if after is not None and not after.isdigit():
+        if after is not None and not (after.isascii() and after.isdigit()):  # "²".isdigit() is true too
             raise ValidationError(f"after must be the cursor HubSpot returned, got {after!r}")
         ordered = sorted(self._flows.values(), key=lambda f: int(f.id))
         if after is not None:
@@ -171,7 +171,7 @@ class FlowStore:
             body = FlowBody.model_validate(row["body"])
             flow = Flow(str(row["id"]), int(row["revisionId"]), row["uuid"], datetime.fromisoformat(row["createdAt"]),
                         datetime.fromisoformat(row["updatedAt"]), body, self.compile(body))  # fmt: skip
-            if not flow.id.isdigit() or int(flow.id) >= next_id or flow.id in self._flows:
+            if not (flow.id.isascii() and flow.id.isdigit()) or int(flow.id) >= next_id or flow.id in self._flows:
                 raise ValueError(f"flow id {flow.id!r} is repeated, not a number or not below nextFlowId")
             self._flows[flow.id] = flow
         self.next_id = next_id

@@ -67,7 +67,7 @@ def compile_flow(body: FlowBody, env: Any) -> Compiled:
                 )
     _refuse_cycles(by_id)
     steps = {aid: _compile(action, env) for aid, action in by_id.items()}
-    numeric = [int(aid) for aid in by_id if aid.isdigit()]
+    numeric = [int(aid) for aid in by_id if aid.isascii() and aid.isdigit()]
     follow = {
         aid: (a.connection.next_action_id if a.connection is not None else None)
         for aid, a in by_id.items()
