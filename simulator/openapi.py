@@ -56,6 +56,7 @@ from simulator.webhooks.apps import (
     SubscriptionPatch,
 )
 from simulator.webhooks.outbox import ATTEMPT_LOG_SIZE
+from simulator.workflows.playbook import PlaybookInstall
 
 
 # Models whose JSON schema pydantic writes: request bodies and the stored shapes returned as they are.
@@ -115,6 +116,7 @@ MODELS: list[type[BaseModel]] = [
     SubscriptionPatch,
     SubscriptionBatchUpdate,
     AppSecret,
+    PlaybookInstall,
 ]
 
 
@@ -444,10 +446,14 @@ def automation_flows(ops: Operations) -> None:
     ops.add("GET", item, "get_flow", tag="flows", responses={200: "Flow"})
     ops.add("PUT", item, "update_flow", tag="flows", body="FlowUpdate", responses={200: "Flow"})
     ops.add("DELETE", item, "delete_flow", tag="flows", responses={204: None})
+    ops.add("GET", "/_sim/workflows", "get_workflows", tag="control", responses={200: "WorkflowOverview"})
     flow = "/_sim/workflows/{flowId}"
     ops.add("GET", f"{flow}/enrollments", "get_enrollments", tag="control", query={"objectId": STRING},
             responses={200: "Enrollments"})
     ops.add("POST", f"{flow}/enroll", "enroll", tag="control", body="ManualEnroll", responses={200: "EnrollResult"})
+    ops.add("GET", "/_sim/workflows/playbook", "get_playbook", tag="control", responses={200: "Playbook"})
+    ops.add("POST", "/_sim/workflows/playbook", "install_playbook", tag="control", body="PlaybookInstall",
+            responses={201: "Flow"})
     ops.add("PUT", "/_sim/workflows/secrets/{name}", "set_workflow_secret", tag="control", body="SecretValue",
             responses={204: None})
     ops.add("GET", "/_sim/outbox", "get_outbox", tag="control", responses={200: "Outbox"}, query={
