@@ -97,10 +97,25 @@ def run_test_function(function, server) -> None:
 # --- shell --------------------------------------------------------------------------------------------------------
 
 
+def logical_lines(code: str) -> Iterator[tuple[int, str]]:
+    """(offset of the first line, the command) with backslash-continued lines joined, as a shell reads them."""
+    start, parts = 0, []
+    for offset, line in enumerate(code.splitlines()):
+        if not parts:
+            start = offset
+        if line.endswith("\\"):
+            parts.append(line[:-1])
+            continue
+        yield start, " ".join([*parts, line])
+        parts = []
+    if parts:
+        yield start, " ".join(parts)
+
+
 def shell_commands() -> Iterator[Any]:
     for param in blocks("sh", "bash", "shell", "console"):
         block: Block = param.values[0]
-        for offset, line in enumerate(block.code.splitlines()):
+        for offset, line in logical_lines(block.code):
             words = shlex.split(line, comments=True)
             if words:
                 yield pytest.param(block, words, id=f"{os.path.relpath(block.document, ROOT)}:{block.line + offset}",
