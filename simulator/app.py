@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
+from simulator.compat import dated
 from simulator.config import HubConfig
 from simulator.crm.object_types import UnknownObjectType
 from simulator.errors import (
@@ -54,6 +55,7 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     blueprints = (objects, properties, associations, owners, pipelines, events, flows, control, workflows_control)
     for module in blueprints:
         app.register_blueprint(module.bp)
+    dated.register(app)  # after every blueprint: the dated paths of whatever v3/v4 routes exist
     openapi_document = document()
     app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))
     app.before_request(_start)

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 import simulator
+from simulator.compat import dated
 from simulator.crm import inputs
 from simulator.crm.associations import BatchArchivePairs, BatchDefault, BatchLabelled, BatchReadAssociations
 from simulator.crm.object_types import OBJECT_TYPES
@@ -364,6 +365,21 @@ def automation_flows(ops: Operations) -> None:
     })  # fmt: skip
 
 
+def dated_aliases(ops: Operations) -> None:
+    """Each v3/v4 operation again under HubSpot's date-versioned paths (simulator/compat/dated.py)."""
+    for path, operations in list(ops.paths.items()):
+        for alias in dated.dated_paths(path):
+            suffix = "_" + _version_in(alias).replace("-", "_")
+            ops.paths[alias] = {
+                method: {**operation, "operationId": operation["operationId"] + suffix}
+                for method, operation in operations.items()
+            }
+
+
+def _version_in(path: str) -> str:
+    return next(part for part in path.split("/") if part[:4].isdigit())
+
+
 SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, control, automation_flows)
 
 
@@ -371,6 +387,7 @@ def document() -> dict[str, Any]:
     ops = Operations()
     for section in SECTIONS:
         section(ops)
+    dated_aliases(ops)  # after every section: the dated twins of whatever v3/v4 paths they documented
     _, model_schemas = models_json_schema([(m, "validation") for m in MODELS], ref_template=REF)
     schemas = {**model_schemas.get("$defs", {}), **RESPONSE_SCHEMAS}
     return {

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from simulator.compat.dated import undated
+
 # HubSpot's other CRM object types, by the names and type ids its paths accept.
 OBJECT_TYPES = {
     "tickets": "0-5",
@@ -66,7 +68,7 @@ AREAS = {
 
 _OBJECT_PATH = re.compile(r"/crm/v3/(?:objects|properties)/([^/]+)")
 _CUSTOM_OBJECT = re.compile(r"2-\d+|p\d+_.+")  # custom object type ids and fully qualified names
-# The date-versioned APIs the hubspot-sdk package calls (/crm/objects/2026-03/contacts, /events/2026-03/send).
+# Date-versioned APIs (/crm/objects/2026-03/...) of areas or versions hubsim does not alias (compat/dated.py).
 _DATE_VERSIONED = re.compile(r"(?:/[a-z-]+){1,2}/\d{4}-\d{2}(?:-beta)?(?:/.*)?")
 _TYPE_NAMES = {key: name for name, type_id in OBJECT_TYPES.items() for key in (name, type_id)}
 
@@ -74,6 +76,7 @@ _TYPE_NAMES = {key: name for name, type_id in OBJECT_TYPES.items() for key in (n
 def area_of(path: str) -> str | None:
     """The HubSpot area `path` belongs to when hubsim does not simulate it, else None."""
     path = path.rstrip("/")
+    path = undated(path) or path  # a dated path is in the area of its v3/v4 twin
     matched = _OBJECT_PATH.match(path)
     if matched:
         object_type = matched.group(1).lower()
@@ -85,5 +88,5 @@ def area_of(path: str) -> str | None:
         if path == prefix or path.startswith(prefix + "/"):
             return area
     if _DATE_VERSIONED.fullmatch(path):
-        return "HubSpot's date-versioned APIs (hubsim serves the /crm/v3, /crm/v4 and /events/v3 paths)"
+        return "this date-versioned API (hubsim serves the dated paths listed in simulator/compat/dated.py)"
     return None

@@ -162,7 +162,8 @@ def test_a_nonsense_status_filter_is_a_validation_error(api):
         ("/crm/v3/properties/line_items", "the line_items object"),
         ("/crm/v3/imports", "the CRM imports API"),
         ("/marketing/v3/emails", "the marketing APIs"),
-        ("/crm/objects/2026-03/contacts", "HubSpot's date-versioned APIs"),
+        ("/crm/objects/2026-03/tickets", "the tickets object"),
+        ("/crm/objects/2027-01/contacts", "this date-versioned API"),
     ],
 )
 def test_a_route_hubspot_has_and_hubsim_does_not_is_named(api, path, area):
