@@ -10,7 +10,6 @@ from typing import Any
 from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-from simulator.compat import dated
 from simulator.config import HubConfig
 from simulator.crm.object_types import UnknownObjectType
 from simulator.errors import (
@@ -30,7 +29,7 @@ from simulator.hub import Hub, Portal
 from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
 from simulator.routes import (
-    associations, control, events, flows, objects, owners, pipelines, properties, workflows_control,
+    associations, control, dated, events, flows, objects, owners, pipelines, properties, workflows_control,
 )
 from simulator.routes.common import required_scope
 from simulator.unsimulated import area_of

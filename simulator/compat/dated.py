@@ -2,14 +2,12 @@
 
 HubSpot publishes its APIs under dated versions besides v3/v4 (reference/hubspot-api.md §9.3, the specs under
 PublicApiSpecs/**/Rollouts/*); the bodies are the v3/v4 bodies, so each dated path is the same view function
-registered again under another rule: one record, one handler, many paths. The new `hubspot-sdk` calls these.
+registered again under another rule (simulator/routes/dated.py): one record, one handler, many paths. The new `hubspot-sdk` calls these.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from flask import Flask
 
 # The versions HubSpot publishes (Rollouts/2025-09, 2026-03, 2026-09-beta).
 STABLE = ("2025-09", "2026-03")
@@ -46,18 +44,6 @@ def dated_paths(path: str) -> Iterator[str]:
             rest = path[len(old):]
             for version in versions:
                 yield new.format(v=version) + rest
-
-
-def register(app: Flask) -> None:
-    """Add a dated rule for every v3/v4 rule the app serves now, bound to the same endpoint and view function."""
-    for rule in list(app.url_map.iter_rules()):
-        for path in dated_paths(rule.rule):
-            app.add_url_rule(
-                path,
-                endpoint=rule.endpoint,
-                view_func=app.view_functions[rule.endpoint],
-                methods=sorted(rule.methods - {"HEAD", "OPTIONS"}),
-            )
 
 
 def undated(path: str) -> str | None:
