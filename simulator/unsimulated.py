@@ -10,20 +10,14 @@ import re
 
 from simulator.compat.dated import undated
 
-# HubSpot's other CRM object types, by the names and type ids its paths accept.
+# HubSpot's CRM object types hubsim does not serve, by the names and type ids its paths accept.
 OBJECT_TYPES = {
-    "tickets": "0-5",
-    "products": "0-7",
-    "line_items": "0-8",
-    "quotes": "0-14",
-    "communications": "0-18",
-    "notes": "0-46",
-    "meetings": "0-47",
-    "calls": "0-48",
-    "emails": "0-49",
+    "feedback_submissions": "0-19",
     "invoices": "0-53",
-    "postal_mail": "0-116",
-    "leads": "0-136",
+    "subscriptions": "0-69",
+    "users": "0-115",
+    "orders": "0-123",
+    "carts": "0-142",
 }
 
 # Path prefix (whole segments) -> the area HubSpot serves there.

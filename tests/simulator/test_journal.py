@@ -157,12 +157,12 @@ def test_a_nonsense_status_filter_is_a_validation_error(api):
 @pytest.mark.parametrize(
     ("path", "area"),
     [
-        ("/crm/v3/objects/tickets", "the tickets object"),
-        ("/crm/v3/objects/0-7/42", "the products object"),
-        ("/crm/v3/properties/line_items", "the line_items object"),
+        ("/crm/v3/objects/invoices", "the invoices object"),
+        ("/crm/v3/objects/0-123/42", "the orders object"),
+        ("/crm/v3/properties/carts", "the carts object"),
         ("/crm/v3/imports", "the CRM imports API"),
         ("/marketing/v3/emails", "the marketing APIs"),
-        ("/crm/objects/2026-03/tickets", "the tickets object"),
+        ("/crm/objects/2026-03/invoices", "the invoices object"),
         ("/crm/objects/2027-01/contacts", "this date-versioned API"),
     ],
 )
