@@ -29,7 +29,7 @@ from simulator.hub import Hub, Portal
 from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
 from simulator.routes import (
-    associations, control, dated, events, flows, objects, owners, pipelines, properties, workflows_control,
+    associations, control, dated, events, flows, objects, owners, pipelines, properties, schemas, workflows_control,
 )
 from simulator.routes.common import required_scope
 from simulator.unsimulated import area_of
@@ -51,7 +51,9 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.json.sort_keys = False
     app.json.compact = True
     app.json.mimetype = JSON_MIMETYPE
-    blueprints = (objects, properties, associations, owners, pipelines, events, flows, control, workflows_control)
+    blueprints = (
+        objects, properties, associations, owners, pipelines, schemas, events, flows, control, workflows_control,
+    )
     for module in blueprints:
         app.register_blueprint(module.bp)
     dated.register(app)  # after every blueprint: the dated paths of whatever v3/v4 routes exist
@@ -88,7 +90,7 @@ def _authenticate() -> None:
     scheme, _, token = header.partition(" ")
     g.portal = hub.portal(token.strip() if scheme.lower() == "bearer" else None)
     _throttle(g.portal)
-    scope = required_scope(view, request.view_args or {})
+    scope = required_scope(view, request.view_args or {}, g.portal.object_type)
     granted = g.portal.settings.scopes
     if scope and granted is not None and scope not in granted:
         raise MissingScopes([scope])

@@ -25,6 +25,7 @@ from simulator.crm.properties import (
     PropertyGroupUpdate,
     PropertyUpdate,
 )
+from simulator.crm.schemas import SchemaCreate, SchemaUpdate
 from simulator.crm.search import SearchRequest
 from simulator.events.definitions import (
     EventDefinitionCreate,
@@ -74,6 +75,8 @@ MODELS: list[type[BaseModel]] = [
     SearchRequest,
     PropertyCreate,
     PropertyUpdate,
+    SchemaCreate,
+    SchemaUpdate,
     PropertyDefinition,
     PropertyGroup,
     PropertyGroupCreate,
@@ -365,6 +368,19 @@ def automation_flows(ops: Operations) -> None:
     })  # fmt: skip
 
 
+def crm_schemas(ops: Operations) -> None:
+    base = "/crm/v3/schemas"
+    ops.add("GET", f"{base}/", "get_all_schemas", tag="schemas", query={"archived": BOOLEAN},
+            responses={200: "SchemaList"})
+    ops.add("POST", f"{base}/", "create_schema", tag="schemas", body="SchemaCreate", responses={201: "Schema"})
+    item = f"{base}/{{objectType}}"
+    ops.add("GET", item, "get_schema", tag="schemas", responses={200: "Schema"})
+    ops.add("PATCH", item, "update_schema", tag="schemas", body="SchemaUpdate", responses={200: "Schema"})
+    ops.add("DELETE", item, "archive_schema", tag="schemas", responses={204: None})
+    ops.add("POST", f"{item}/properties", "create_schema_property", tag="schemas", body="PropertyCreate",
+            responses={201: "PropertyDefinition"})
+
+
 def dated_aliases(ops: Operations) -> None:
     """Each v3/v4 operation again under HubSpot's date-versioned paths (simulator/compat/dated.py)."""
     for path, operations in list(ops.paths.items()):
@@ -380,7 +396,10 @@ def _version_in(path: str) -> str:
     return next(part for part in path.split("/") if part[:4].isdigit())
 
 
-SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, control, automation_flows)
+SECTIONS = (
+    crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, control, automation_flows,
+    crm_schemas,
+)
 
 
 def document() -> dict[str, Any]:

@@ -24,7 +24,6 @@ OBJECT_TYPES = {
 AREAS = {
     "/crm/v3/imports": "the CRM imports API",
     "/crm/v3/exports": "the CRM exports API",
-    "/crm/v3/schemas": "custom object schemas",
     "/crm/v3/associations": "associations v3 (use /crm/v4/associations)",
     "/crm/v3/extensions": "CRM extensions",
     "/crm/v3/timeline": "timeline events",

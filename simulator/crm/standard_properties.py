@@ -8,7 +8,8 @@ flags) as in default_properties.py.
 
 from __future__ import annotations
 
-from simulator.crm.default_properties import record_keys
+from simulator.crm.default_properties import DEFAULTS, record_keys
+from simulator.crm.object_types import ObjectType
 
 
 def _options(*values: str) -> tuple[tuple[str, str], ...]:
@@ -169,3 +170,12 @@ STANDARD_DEFAULTS = {
     "communications": COMMUNICATIONS,
     "postal_mail": POSTAL_MAIL,
 }
+
+
+def defaults_of(object_type: ObjectType) -> tuple[tuple, tuple]:
+    """The groups and properties a type starts with; a custom object's: one group and the record keys."""
+    known = DEFAULTS.get(object_type.name) or STANDARD_DEFAULTS.get(object_type.name)
+    if known is not None and not object_type.object_type_id.startswith("2-"):
+        return known
+    group = f"{object_type.name}_information"
+    return ((group, f"{object_type.label} information"),), record_keys(group, "hs_createdate", "hs_lastmodifieddate")
