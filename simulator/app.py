@@ -29,7 +29,8 @@ from simulator.hub import Hub, Portal
 from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
 from simulator.routes import (
-    associations, control, dated, events, flows, objects, owners, pipelines, properties, schemas, workflows_control,
+    associations, control, dated, events, flows, legacy, objects, owners, pipelines, properties, schemas,
+    workflows_control,
 )
 from simulator.routes.common import required_scope
 from simulator.unsimulated import area_of
@@ -52,7 +53,7 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.json.compact = True
     app.json.mimetype = JSON_MIMETYPE
     blueprints = (
-        objects, properties, associations, owners, pipelines, schemas, events, flows, control, workflows_control,
+        objects, properties, associations, owners, pipelines, schemas, events, flows, legacy, control, workflows_control,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

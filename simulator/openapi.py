@@ -381,6 +381,29 @@ def crm_schemas(ops: Operations) -> None:
             responses={201: "PropertyDefinition"})
 
 
+def legacy_routes(ops: Operations) -> None:
+    ops.add("GET", "/contacts/v1/lists/all/contacts/all", "get_all_contacts", tag="legacy", responses={200: "LegacyContactPage"},
+            query={"count": {"type": "integer", "minimum": 1, "maximum": 250}, "vidOffset": PAGE["after"],
+                   "property": array(STRING)})
+    for by in ("vid/{contactId}", "email/{email}"):
+        ops.add("GET", f"/contacts/v1/contact/{by}/profile", f"get_contact_by_{by.split('/')[0]}", tag="legacy",
+                query={"property": array(STRING)}, responses={200: "LegacyObject"})
+    paged = {"limit": {"type": "integer", "minimum": 1, "maximum": 250}, "offset": PAGE["after"],
+             "properties": array(STRING)}
+    ops.add("GET", "/companies/v2/companies/paged", "get_all_companies", tag="legacy", query=paged,
+            responses={200: "LegacyObject"})
+    ops.add("GET", "/companies/v2/companies/{companyId}", "get_company", tag="legacy", responses={200: "LegacyObject"})
+    ops.add("GET", "/deals/v1/deal/paged", "get_all_deals", tag="legacy",
+            query={**paged, "includeAssociations": BOOLEAN}, responses={200: "LegacyObject"})
+    ops.add("GET", "/deals/v1/deal/{dealId}", "get_deal", tag="legacy", responses={200: "LegacyObject"})
+    for version in ("v1", "v2"):
+        ops.add("GET", f"/properties/{version}/{{objectType}}/properties", f"get_all_properties_{version}",
+                tag="legacy", responses={200: "LegacyList"})
+    ops.add("GET", "/deals/v1/pipelines", "get_deal_pipelines_v1", tag="legacy", responses={200: "LegacyList"})
+    ops.add("GET", "/crm-pipelines/v1/pipelines/deals", "get_crm_pipelines_v1", tag="legacy",
+            responses={200: "LegacyObject"})
+
+
 def dated_aliases(ops: Operations) -> None:
     """Each v3/v4 operation again under HubSpot's date-versioned paths (simulator/compat/dated.py)."""
     for path, operations in list(ops.paths.items()):
@@ -398,7 +421,7 @@ def _version_in(path: str) -> str:
 
 SECTIONS = (
     crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, control, automation_flows,
-    crm_schemas,
+    crm_schemas, legacy_routes,
 )
 
 

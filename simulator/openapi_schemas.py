@@ -296,3 +296,11 @@ RESPONSE_SCHEMAS |= {
     ),
     "SchemaList": obj(["results"], results=array(ref("Schema"))),
 }  # fmt: skip
+
+# The older routes (simulator/routes/legacy.py): HubSpot's legacy shapes, loosely typed.
+RESPONSE_SCHEMAS |= {
+    "LegacyObject": {"type": "object"},
+    "LegacyList": array({"type": "object"}),
+    "LegacyContactPage": obj(["contacts", "has-more", "vid-offset"], contacts=array({"type": "object"}),
+                             **{"has-more": BOOLEAN, "vid-offset": INTEGER}),
+}
