@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.routing import RequestRedirect
 
 from simulator.config import HubConfig
 from simulator.crm.object_types import UnknownObjectType
@@ -28,17 +29,21 @@ from simulator.errors import MethodNotAllowed as HubSpotMethodNotAllowed
 from simulator.hub import Hub, Portal
 from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
+from simulator.request_log import NOTE
 from simulator.routes import (
-    associations, control, dated, events, flows, legacy, objects, owners, pipelines, properties, schemas,
+    associations, control, dated, events, flows, legacy, lists, objects, owners, pipelines, properties, schemas,
+    webhooks,
     workflows_control,
 )
 from simulator.routes.common import required_scope
-from simulator.unsimulated import area_of
+from simulator.ui import pages as inspector
+from simulator.unsimulated import area_of, object_area
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
 ADMIN_HEADER = "X-HubSim-Admin-Token"
 UNMETERED = ("/_sim", "/openapi.json")  # the harness's own routes: never rate limited, never journaled
+DEVELOPER_KEY_PATHS = ("/webhooks/",)  # v3 and the dated versions (/webhooks/2026-03/...)  # HubSpot authenticates these with ?hapikey=; hubsim takes it as the token
 log = logging.getLogger(__name__)
 
 
@@ -49,14 +54,19 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.extensions["hubsim"] = hub
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.url_map.strict_slashes = False  # the SDK adds trailing slashes; never 308-redirect a POST
+    # Werkzeug 308-redirects `//` (and an id starting with %2F, decoded to `/`) to a merged path, with an HTML body:
+    # a client that follows it PATCHes or DELETEs another record. HubSpot answers 404; so does hubsim.
+    app.url_map.merge_slashes = False
+    app.url_map.redirect_defaults = False
     app.json.sort_keys = False
     app.json.compact = True
     app.json.mimetype = JSON_MIMETYPE
-    blueprints = (
-        objects, properties, associations, owners, pipelines, schemas, events, flows, legacy, control, workflows_control,
-    )
+    blueprints = (objects, properties, associations, owners, pipelines, schemas, events, lists, flows, legacy, control,
+                  workflows_control, inspector)
     for module in blueprints:
         app.register_blueprint(module.bp)
+    app.register_blueprint(webhooks.bp)
+    app.register_blueprint(webhooks.control_bp)
     dated.register(app)  # after every blueprint: the dated paths of whatever v3/v4 routes exist
     openapi_document = document()
     app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))
@@ -76,6 +86,10 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
 
 
 def _authenticate() -> None:
+    # Never a redirect, whatever rule would ask for one; and an empty path segment names nothing, even where a
+    # rule's trailing-slash leniency would match it (`/crm/v3/owners//`).
+    if isinstance(request.routing_exception, RequestRedirect) or "//" in request.path:
+        raise NotFound()
     if request.routing_exception is not None:
         raise request.routing_exception  # an unknown route or method is a 404/405, whoever asks
     view = current_app.view_functions[request.endpoint]
@@ -89,7 +103,10 @@ def _authenticate() -> None:
             raise InvalidAuthentication(f"The control API needs this simulator's admin token in {ADMIN_HEADER}")
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    g.portal = hub.portal(token.strip() if scheme.lower() == "bearer" else None)
+    bearer = token.strip() if scheme.lower() == "bearer" else None
+    if not bearer and request.path.startswith(DEVELOPER_KEY_PATHS):
+        bearer = request.args.get("hapikey")  # the SDK's webhooks client sends a developer key, not a bearer token
+    g.portal = hub.portal(bearer)
     _throttle(g.portal)
     scope = required_scope(view, request.view_args or {}, g.portal.object_type)
     granted = g.portal.settings.scopes
@@ -175,6 +192,11 @@ def _meter_and_record(response: Response) -> Response:
         return response
     settings = portal.settings
     decision = state.get("rate")
+    fault = state.get("fault")
+    not_simulated = state.get("not_simulated", False)
+    # for `hubsim serve`'s request log (request_log.py): one tuple, read after the answer is sent
+    req.environ[NOTE] = (portal.id, decision.policy_name if decision is not None else None,
+                         fault.action.kind if fault is not None else None, not_simulated)
     if decision is not None:
         response.headers.extend(decision.headers(secondly=settings.secondly_headers))
         if decision.rejected and settings.retry_after:
@@ -191,8 +213,8 @@ def _meter_and_record(response: Response) -> Response:
             response_body=b"" if response.is_streamed else response.get_data(),
             correlation_id=response.headers.get("X-HubSpot-Correlation-Id"),
             throttled_by=decision.policy_name if decision is not None else None,
-            not_simulated=state.get("not_simulated", False),
-            fault=state.fault.describe() if state.get("fault") is not None else None,
+            not_simulated=not_simulated,
+            fault=fault.describe() if fault is not None else None,
         )
     return response
 
@@ -231,7 +253,7 @@ def _error_response(error: HubSpotError) -> Response:
 
 
 def _hubspot_error(error: HubSpotError) -> Response:
-    area = area_of(request.path) if isinstance(error, UnknownObjectType) else None
+    area = object_area(request.path) if isinstance(error, UnknownObjectType) else None
     return _error_response(NotSimulated(area, request.method, request.path) if area else error)
 
 

@@ -37,6 +37,7 @@ from simulator.events.send import BatchEventSend, EventSend
 from simulator.harness.control import ClockCommand, PortalSettingsUpdate
 from simulator.harness.faults import FaultRuleInput
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
+from simulator.lists import requests as lists
 from simulator.openapi_schemas import (
     BOOLEAN,
     JSON,
@@ -49,6 +50,15 @@ from simulator.openapi_schemas import (
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
 from simulator.workflows.definitions import FlowBatchRead, FlowCreate, FlowUpdate, ManualEnroll, SecretValue
 from simulator.workflows.outbox import MAX_MESSAGES
+from simulator.webhooks.apps import (
+    AppSecret,
+    SettingsInput,
+    SubscriptionBatchUpdate,
+    SubscriptionCreate,
+    SubscriptionPatch,
+)
+from simulator.webhooks.outbox import ATTEMPT_LOG_SIZE
+from simulator.workflows.playbook import PlaybookInstall
 
 
 # Models whose JSON schema pydantic writes: request bodies and the stored shapes returned as they are.
@@ -93,11 +103,24 @@ MODELS: list[type[BaseModel]] = [
     ClockCommand,
     PortalSettingsUpdate,
     FaultRuleInput,
+    lists.ListCreate,
+    lists.ListFilterUpdate,
+    lists.ListSearch,
+    lists.MembershipChange,
+    lists.BatchRecordIds,
+    lists.FolderCreate,
+    lists.ListMove,
     FlowCreate,
     FlowUpdate,
     FlowBatchRead,
     ManualEnroll,
     SecretValue,
+    SettingsInput,
+    SubscriptionCreate,
+    SubscriptionPatch,
+    SubscriptionBatchUpdate,
+    AppSecret,
+    PlaybookInstall,
 ]
 
 
@@ -159,8 +182,14 @@ def _path_schema(name: str) -> dict[str, Any]:
         return {"type": "string", "pattern": "^[0-9]{1,12}$"}
     if name == "toObjectType":
         return {"type": "string", "enum": [t.name for t in OBJECT_TYPES]}
-    if name in ("toObjectId", "ownerId"):
+    if name in ("toObjectId", "ownerId", "listId", "sourceListId", "recordId", "folderId", "newParentFolderId"):
         return {"type": "string", "pattern": "^[0-9]{1,12}$"}
+    if name == "objectTypeId":
+        return {"type": "string", "enum": [t.object_type_id for t in OBJECT_TYPES]}
+    if name == "listName":
+        return {"type": "string", "minLength": 1, "maxLength": 100}
+    if name in ("appId", "subscriptionId"):
+        return {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}
     return {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,40}$"}
 
 
@@ -315,9 +344,56 @@ def events(ops: Operations) -> None:
         "occurredBefore": {"type": "string", "format": "date-time"},
         "sort": {"type": "string", "enum": ["occurredAt", "-occurredAt"]},
         "after": {"type": "string", "pattern": "^[0-9]{1,17}_[0-9]{1,12}$"},
-        "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 100}, "id": array(STRING),
     })  # fmt: skip
     ops.add("GET", "/events/v3/events/event-types", "get_event_types", tag="events", responses={200: "EventTypes"})
+
+
+def crm_lists(ops: Operations) -> None:
+    base, tag = "/crm/v3/lists", "lists"
+    filters = {"includeFilters": BOOLEAN}
+    ops.add("POST", f"{base}/", "create_list", tag=tag, body="ListCreate", responses={200: "ListResponse"})
+    ops.add("GET", f"{base}/", "get_lists_by_ids", tag=tag, query={"listIds": array(STRING), **filters},
+            responses={200: "ListsById"})
+    ops.add("POST", f"{base}/search", "search_lists", tag=tag, body="ListSearch", responses={200: "ListSearchResponse"})
+    item = f"{base}/{{listId}}"
+    ops.add("GET", item, "get_list", tag=tag, query=filters, responses={200: "ListResponse"})
+    ops.add("DELETE", item, "delete_list", tag=tag, responses={204: None})
+    ops.add("GET", f"{base}/object-type-id/{{objectTypeId}}/name/{{listName}}", "get_list_by_name", tag=tag,
+            query=filters, responses={200: "ListResponse"})
+    ops.add("PUT", f"{item}/restore", "restore_list", tag=tag, responses={204: None})
+    ops.add("PUT", f"{item}/update-list-name", "update_list_name", tag=tag,
+            query={"listName": STRING, **filters}, responses={200: "ListUpdated"})
+    ops.add("PUT", f"{item}/update-list-filters", "update_list_filters", tag=tag, body="ListFilterUpdate",
+            query={"enrollObjectsInWorkflows": BOOLEAN}, responses={200: "ListUpdated"})
+    cursor = {"after": {"type": "string", "pattern": "^[0-9]+$"}, "before": {"type": "string", "pattern": "^[0-9]+$"},
+              "limit": {"type": "integer", "minimum": 1, "maximum": 250}}  # fmt: skip
+    members = f"{item}/memberships"
+    ops.add("GET", members, "get_memberships", tag=tag, query=cursor, responses={200: "MembershipPage"})
+    ops.add("GET", f"{members}/join-order", "get_memberships_in_join_order", tag=tag, query=cursor,
+            responses={200: "MembershipPage"})
+    ops.add("DELETE", members, "remove_all_list_memberships", tag=tag, responses={204: None})
+    for action in ("add", "remove"):
+        ops.add("PUT", f"{members}/{action}", f"{action}_list_memberships", tag=tag, body="RecordIdList",
+                responses={200: "MembershipsUpdate"})
+    ops.add("PUT", f"{members}/add-and-remove", "add_and_remove_list_memberships", tag=tag, body="MembershipChange",
+            responses={200: "MembershipsUpdate"})
+    ops.add("PUT", f"{members}/add-from/{{sourceListId}}", "add_all_from_source_list", tag=tag,
+            responses={204: None})
+    ops.add("GET", f"{base}/records/{{objectTypeId}}/{{recordId}}/memberships", "get_record_memberships", tag=tag,
+            responses={200: "RecordMemberships"})
+    ops.add("POST", f"{base}/records/memberships/batch/read", "batch_read_record_memberships", tag=tag,
+            body="BatchRecordIds", responses={200: "RecordMembershipsBatch"})
+    folders = f"{base}/folders"
+    ops.add("GET", folders, "get_folder", tag=tag, query={"folderId": {"type": "string", "pattern": "^[0-9]+$"}},
+            responses={200: "ListFolderResponse"})
+    ops.add("POST", folders, "create_folder", tag=tag, body="FolderCreate", responses={200: "ListFolderResponse"})
+    ops.add("PUT", f"{folders}/{{folderId}}/rename", "rename_folder", tag=tag, query={"newFolderName": STRING},
+            responses={200: "ListFolderResponse"})
+    ops.add("PUT", f"{folders}/{{folderId}}/move/{{newParentFolderId}}", "move_folder", tag=tag,
+            responses={200: "ListFolderResponse"})
+    ops.add("PUT", f"{folders}/move-list", "move_list", tag=tag, body="ListMove", responses={204: None})
+    ops.add("DELETE", f"{folders}/{{folderId}}", "delete_folder", tag=tag, responses={204: None})
 
 
 def control(ops: Operations) -> None:
@@ -346,6 +422,24 @@ def control(ops: Operations) -> None:
     ops.add("DELETE", "/_sim/faults/{ruleId}", "delete_fault", tag="control", responses={204: None})
 
 
+def inspector(ops: Operations) -> None:
+    """The inspector's HTML pages: the portal is chosen by ?token= (or its cookie, or the bearer token)."""
+    page = {"token": STRING}
+    ops.add("GET", "/_sim/ui", "inspector_overview", tag="inspector", query=page, responses={200: None}, public=True)
+    ops.add("GET", "/_sim/ui/contacts", "inspector_contacts", tag="inspector", responses={200: None}, public=True,
+            query={**page, "q": STRING, "stage": STRING, "offset": {"type": "integer", "minimum": 0}})
+    ops.add("GET", "/_sim/ui/contacts/{contactId}", "inspector_contact", tag="inspector", query=page,
+            responses={200: None, 404: "Error"}, public=True)
+    ops.add("GET", "/_sim/ui/funnel", "inspector_funnel", tag="inspector", query=page, responses={200: None},
+            public=True)
+    ops.add("GET", "/_sim/ui/lists", "inspector_lists", tag="inspector", query=page, responses={200: None},
+            public=True)
+    ops.add("GET", "/_sim/ui/workflows", "inspector_workflows", tag="inspector", query=page, responses={200: None},
+            public=True)
+    ops.add("GET", "/_sim/ui/journal", "inspector_journal", tag="inspector", responses={200: None}, public=True,
+            query={**page, "method": STRING, "path": STRING, "status": STRING})
+
+
 def automation_flows(ops: Operations) -> None:
     base = "/automation/v4/flows"
     ops.add("GET", f"{base}/", "get_flows", tag="flows", query=PAGE, responses={200: "FlowPage"})
@@ -356,15 +450,45 @@ def automation_flows(ops: Operations) -> None:
     ops.add("GET", item, "get_flow", tag="flows", responses={200: "Flow"})
     ops.add("PUT", item, "update_flow", tag="flows", body="FlowUpdate", responses={200: "Flow"})
     ops.add("DELETE", item, "delete_flow", tag="flows", responses={204: None})
+    ops.add("GET", "/_sim/workflows", "get_workflows", tag="control", responses={200: "WorkflowOverview"})
     flow = "/_sim/workflows/{flowId}"
     ops.add("GET", f"{flow}/enrollments", "get_enrollments", tag="control", query={"objectId": STRING},
             responses={200: "Enrollments"})
     ops.add("POST", f"{flow}/enroll", "enroll", tag="control", body="ManualEnroll", responses={200: "EnrollResult"})
+    ops.add("GET", "/_sim/workflows/playbook", "get_playbook", tag="control", responses={200: "Playbook"})
+    ops.add("POST", "/_sim/workflows/playbook", "install_playbook", tag="control", body="PlaybookInstall",
+            responses={201: "Flow"})
     ops.add("PUT", "/_sim/workflows/secrets/{name}", "set_workflow_secret", tag="control", body="SecretValue",
             responses={204: None})
     ops.add("GET", "/_sim/outbox", "get_outbox", tag="control", responses={200: "Outbox"}, query={
         "flowId": STRING, "objectId": STRING, "limit": {"type": "integer", "minimum": 1, "maximum": MAX_MESSAGES},
         "type": {"type": "string", "enum": ["MARKETING_EMAIL", "INTERNAL_EMAIL", "IN_APP_NOTIFICATION"]},
+    })  # fmt: skip
+
+
+def webhooks(ops: Operations) -> None:
+    base = "/webhooks/v3/{appId}"
+    ops.add("GET", f"{base}/settings", "get_webhook_settings", tag="webhooks", responses={200: "WebhookSettings"})
+    ops.add("PUT", f"{base}/settings", "configure_webhook_settings", tag="webhooks", body="SettingsInput",
+            responses={200: "WebhookSettings"})
+    ops.add("DELETE", f"{base}/settings", "clear_webhook_settings", tag="webhooks", responses={204: None})
+    subscriptions = f"{base}/subscriptions"
+    ops.add("GET", subscriptions, "get_subscriptions", tag="webhooks", responses={200: "WebhookSubscriptionList"})
+    ops.add("POST", subscriptions, "create_subscription", tag="webhooks", body="SubscriptionCreate",
+            responses={201: "WebhookSubscription"})
+    ops.add("POST", f"{subscriptions}/batch/update", "batch_update_subscriptions", tag="webhooks",
+            body="SubscriptionBatchUpdate",
+            responses={200: "WebhookSubscriptionBatch", 207: "WebhookSubscriptionBatch"})
+    item = f"{subscriptions}/{{subscriptionId}}"
+    ops.add("GET", item, "get_subscription", tag="webhooks", responses={200: "WebhookSubscription"})
+    ops.add("PATCH", item, "update_subscription", tag="webhooks", body="SubscriptionPatch",
+            responses={200: "WebhookSubscription"})
+    ops.add("DELETE", item, "archive_subscription", tag="webhooks", responses={204: None})
+    ops.add("POST", "/_sim/apps", "set_app_secret", tag="control", body="AppSecret", responses={200: "AppSecret"})
+    ops.add("GET", "/_sim/webhooks/deliveries", "get_webhook_deliveries", tag="control", responses={
+        200: "WebhookAttempts"}, query={
+        "eventId": {"type": "integer", "minimum": 1}, "appId": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "limit": {"type": "integer", "minimum": 0, "maximum": ATTEMPT_LOG_SIZE},
     })  # fmt: skip
 
 
@@ -419,10 +543,8 @@ def _version_in(path: str) -> str:
     return next(part for part in path.split("/") if part[:4].isdigit())
 
 
-SECTIONS = (
-    crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, control, automation_flows,
-    crm_schemas, legacy_routes,
-)
+SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, crm_lists, control,
+            automation_flows, webhooks, inspector, crm_schemas, legacy_routes)
 
 
 def document() -> dict[str, Any]:

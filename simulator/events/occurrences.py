@@ -11,13 +11,13 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from simulator.errors import ValidationError
-from simulator.wire import iso
+from simulator.wire import iso, shorten
 
 Key = tuple[datetime, int]
 _EMPTY: list[Occurrence] = []
@@ -175,9 +175,11 @@ class Timelines:
         start: Key | None,
         descending: bool,
         limit: int,
+        keep: Callable[[Occurrence], bool] | None = None,
     ) -> tuple[list[Occurrence], Key | None]:
         """A page of occurrences (of these event types; None: all) in time order or its reverse, strictly between
-        the bounds, from `start` on; and the key of the first occurrence of the next page (None on the last)."""
+        the bounds, from `start` on, that `keep` keeps; and the key of the first occurrence of the next page (None on
+        the last)."""
         lists = self._records.get(record, {}) if record is not None else self._types
         types = lists.keys() if event_type_ids is None else event_type_ids
         sources = [lists[t] for t in types if t in lists]
@@ -189,8 +191,8 @@ class Timelines:
             else:
                 lower = max(lower, start) if lower else start
         spans = [_span(found, lower, upper, descending) for found in sources]
-        merged: Iterable[Occurrence] = spans[0] if len(spans) == 1 else heapq.merge(*spans, key=_key, reverse=descending)
-        page = list(itertools.islice(merged, limit + 1))
+        merged = spans[0] if len(spans) == 1 else heapq.merge(*spans, key=_key, reverse=descending)
+        page = list(itertools.islice(filter(keep, merged) if keep else merged, limit + 1))
         if len(page) > limit:
             return page[:limit], page[limit].key
         return page, None
@@ -201,7 +203,7 @@ class Timelines:
 
 
 _LAST = 1 << 62  # a seq above every real one
-_CURSOR = re.compile(r"^(-?\d{1,20})_(\d{1,19})$")
+_CURSOR = re.compile(r"(-?[0-9]{1,20})_([0-9]{1,19})")  # always fullmatch: `$` takes a final newline
 
 
 def encode_cursor(key: Key) -> str:
@@ -211,13 +213,13 @@ def encode_cursor(key: Key) -> str:
 
 
 def decode_cursor(text: str) -> Key:
-    match = _CURSOR.match(text)
+    match = _CURSOR.fullmatch(text)
     if match is None or int(match.group(2)) >= _LAST:
-        raise ValidationError(f"after must be a cursor from paging.next.after, got {text!r}")
+        raise ValidationError(f"after must be a cursor from paging.next.after, got {shorten(text)!r}")
     try:
         return _EPOCH + timedelta(microseconds=int(match.group(1))), int(match.group(2))
     except OverflowError:
-        raise ValidationError(f"after must be a cursor from paging.next.after, got {text!r}") from None
+        raise ValidationError(f"after must be a cursor from paging.next.after, got {shorten(text)!r}") from None
 
 
 def _span(found: list[Occurrence], lower: Key | None, upper: Key | None, descending: bool) -> Iterator[Occurrence]:
@@ -239,3 +241,12 @@ def _remove(found: list[Occurrence], occurrence: Occurrence) -> None:
     at = bisect.bisect_left(found, occurrence.key, key=_key)
     if at < len(found) and found[at] is occurrence:
         del found[at]
+
+
+def keep_filter(ids: Sequence[str] | None, properties: dict[str, str] | None) -> Callable[[Occurrence], bool] | None:
+    """What GET /events/v3/events keeps when it names occurrence ids or property values (None: everything)."""
+    if not ids and not properties:
+        return None
+    wanted = set(ids or ())
+    pairs = list((properties or {}).items())
+    return lambda o: (not wanted or o.id in wanted) and all(o.properties.get(k) == v for k, v in pairs)

@@ -102,8 +102,14 @@ class SendPlanner:
         )
 
     def _identify(self, item: EventSend, definition: EventDefinition) -> tuple[str | None, str | None]:
-        """HubSpot's priority: objectId, then email, then utk (custom matching aside)."""
+        """HubSpot's priority: the definition's customMatchingId, then objectId, then email, then utk."""
         store = self._objects(definition.object_type)
+        if definition.custom_matching_id is not None:
+            rule = definition.custom_matching_id.primary_object_rule
+            value = as_text(item.properties.get(rule.event_property_name))
+            matched = matching_record(store, rule.target_object_property_name, value) if value else None
+            if matched is not None:
+                return matched, None
         if item.object_id is not None:
             object_id = live_id(store, item.object_id)
             if object_id is None:
@@ -183,3 +189,11 @@ def live_id(store: ObjectStore, key: str, *, id_property: str | None = None) -> 
         return store.get(key, id_property=id_property).id
     except ObjectNotFound:
         return None
+
+
+def matching_record(store: ObjectStore, name: str, value: str) -> str | None:
+    """The live record whose property `name` holds `value` (by its index when the property is unique)."""
+    definition = store.properties.definition(name)
+    if name in store.type.lookup_properties or (definition is not None and definition.has_unique_value):
+        return live_id(store, value, id_property=name)
+    return next((r.id for r in store.records() if r.values.get(name) == value), None)

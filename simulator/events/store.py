@@ -30,9 +30,10 @@ from simulator.events.definitions import (
     name_from_label,
     patched_property,
 )
-from simulator.events.occurrences import Key, Occurrence, Timelines
+from simulator.events.occurrences import Key, Occurrence, Timelines, keep_filter
 from simulator.events.send import SEND_BATCH_LIMIT, EventSend, PlannedSend, SendPlanner, UnknownEmail, live_id
 from simulator.feed import EventOccurred, RecordChanged
+from simulator.wire import cursor
 
 DEFINITION_LIMIT = 500  # HubSpot: 500 event definitions per account
 # HubSpot's documented ceiling is 30 million occurrences a month per account; hubsim keeps at most this many per
@@ -84,19 +85,17 @@ class EventStore:
                     descending: bool) -> tuple[list[EventDefinition], int, str | None]:  # fmt: skip
         """A page of definitions in creation order (or its reverse), the total matching, and the next cursor."""
         needle = (search or "").lower()
-        found = [d for d in self._definitions.values() if needle in d.name or needle in d.label.lower()]
+        with self._lock:
+            found = [d for d in self._definitions.values() if needle in d.name or needle in d.label.lower()]
         found.sort(key=lambda d: int(d.id), reverse=descending)
-        start = 0
-        if after:
-            if not after.isdigit():
-                raise ValidationError(f"after must be a cursor from paging.next.after, got {after!r}")
-            start = int(after)
+        start = cursor(after) or 0
         page = found[start : start + limit]
         more = start + limit < len(found)
         return page, len(found), str(start + limit) if more else None
 
     def event_types(self) -> list[str]:
-        return sorted(d.fully_qualified_name for d in self._definitions.values())
+        with self._lock:
+            return sorted(d.fully_qualified_name for d in self._definitions.values())
 
     # --- definitions: writes -------------------------------------------------------------------------------------
 
@@ -129,9 +128,26 @@ class EventStore:
                 updated_at=now, custom_matching_id=request.custom_matching_id,
                 defaults=default_properties(now) if request.include_default_properties else {},
             )  # fmt: skip
+            self._check_matching(definition)
             self._next_id += 1
             self._add_definition(definition)
             return definition
+
+    def _check_matching(self, definition: EventDefinition) -> None:
+        """A customMatchingId names one of the event's properties and a property of its primary object."""
+        if definition.custom_matching_id is None:
+            return
+        rule = definition.custom_matching_id.primary_object_rule
+        if rule.event_property_name not in definition.properties:
+            raise ValidationError(
+                f"customMatchingId: the event has no property {rule.event_property_name}",
+                context={"eventPropertyName": [rule.event_property_name]},
+            )
+        if self._crm.properties[definition.object_type].definition(rule.target_object_property_name) is None:
+            raise ValidationError(
+                f"customMatchingId: {definition.object_type} have no property {rule.target_object_property_name}",
+                context={"targetObjectPropertyName": [rule.target_object_property_name]},
+            )
 
     def update_definition(self, key: str, patch: EventDefinitionPatch) -> EventDefinition:
         """Label, description, templates and the custom properties' labels, descriptions, options and order."""
@@ -284,8 +300,10 @@ class EventStore:
 
     def occurrences(self, *, object_type: str | None, object_id: str | None, email: str | None,
                     event_type: str | None, occurred_after: datetime | None, occurred_before: datetime | None,
-                    descending: bool, after: Key | None, limit: int) -> tuple[list[Occurrence], Key | None]:  # fmt: skip
-        """A page of occurrences (GET /events/v3/events); an unknown event type or record has none."""
+                    descending: bool, after: Key | None, limit: int, ids: Sequence[str] | None = None,
+                    properties: dict[str, str] | None = None) -> tuple[list[Occurrence], Key | None]:  # fmt: skip
+        """A page of occurrences (GET /events/v3/events); an unknown event type or record has none. `ids` and
+        `properties` (name -> value) narrow it further."""
         with self._lock:
             store = self._recorded_type(object_type) if object_type is not None else None
             record = None
@@ -308,7 +326,7 @@ class EventStore:
                 ]  # fmt: skip
             return self._timelines.select(
                 record=record, event_type_ids=types, occurred_after=occurred_after, occurred_before=occurred_before,
-                start=after, descending=descending, limit=limit,
+                start=after, descending=descending, limit=limit, keep=keep_filter(ids, properties),
             )  # fmt: skip
 
     @staticmethod

@@ -34,6 +34,20 @@ def query_sort_order() -> bool:
     return raw == "DESC"
 
 
+def query_prefixed(prefix: str) -> dict[str, str]:
+    """`property.plan=pro` -> {"plan": "pro"}."""
+    return {k.removeprefix(prefix): v for k, v in request.args.items() if k.startswith(prefix) and k != prefix}
+
+
+def refuse_unsimulated_reads() -> None:
+    """Say so rather than answer as if a filter hubsim does not apply had been applied."""
+    others = sorted(k for k in query_prefixed("objectProperty.") if k != "email")
+    if others:
+        raise ValidationError(f"hubsim reads events by objectProperty.email only, not objectProperty.{others[0]}")
+    if "before" in request.args:
+        raise ValidationError("hubsim pages events forwards only: use after (paging.next.after)")
+
+
 def query_descending() -> bool:
     values = query_list("sort") or ["-occurredAt"]
     if len(values) != 1 or values[0].lower() not in _SORTS:
@@ -120,6 +134,7 @@ def send_event_batch():
 @bp.get("/events")
 @requires(READ)
 def get_events():
+    refuse_unsimulated_reads()
     after = query_str("after")
     occurrences, next_key = portal().events.occurrences(
         object_type=query_str("objectType"),
@@ -131,6 +146,8 @@ def get_events():
         descending=query_descending(),
         after=decode_cursor(after) if after else None,
         limit=query_int("limit", OCCURRENCE_PAGE, maximum=OCCURRENCE_PAGE_LIMIT),
+        ids=query_list("id"),
+        properties=query_prefixed("property."),
     )
     answer: dict = {"results": [o.dump() for o in occurrences]}
     if next_key is not None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from simulator.batch import BatchResult, check_batch_size
-from simulator.crm.object_types import CONTACTS, resolve
+from simulator.crm.object_types import CONTACTS, ObjectType, resolve
 from simulator.errors import Conflict, HubSpotError, ObjectNotFound, ValidationError
-from simulator.wire import iso
+from simulator.wire import cursor, iso
 from simulator.workflows.definitions import FlowBatchRead, FlowBody, FlowCreate, FlowUpdate
 from simulator.workflows.graph import Compiled, compile_flow
 
@@ -33,6 +34,10 @@ class Flow:
     @property
     def enabled(self) -> bool:
         return self.body.is_enabled
+
+    @cached_property
+    def object_type(self) -> ObjectType:
+        return resolve(self.body.object_type_id)
 
     @property
     def name(self) -> str:
@@ -143,11 +148,10 @@ class FlowStore:
         return flow
 
     def page(self, *, limit: int, after: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        if after is not None and not after.isdigit():
-            raise ValidationError(f"after must be the cursor HubSpot returned, got {after!r}")
+        start = cursor(after)
         ordered = sorted(self._flows.values(), key=lambda f: int(f.id))
-        if after is not None:
-            ordered = [f for f in ordered if int(f.id) >= int(after)]
+        if start is not None:
+            ordered = [f for f in ordered if int(f.id) >= start]
         next_after = ordered[limit].id if len(ordered) > limit else None
         return [f.listing() for f in ordered[:limit]], next_after
 
@@ -166,7 +170,7 @@ class FlowStore:
             body = FlowBody.model_validate(row["body"])
             flow = Flow(str(row["id"]), int(row["revisionId"]), row["uuid"], datetime.fromisoformat(row["createdAt"]),
                         datetime.fromisoformat(row["updatedAt"]), body, self.compile(body))  # fmt: skip
-            if not flow.id.isdigit() or int(flow.id) >= next_id or flow.id in self._flows:
+            if not (flow.id.isascii() and flow.id.isdigit()) or int(flow.id) >= next_id or flow.id in self._flows:
                 raise ValueError(f"flow id {flow.id!r} is repeated, not a number or not below nextFlowId")
             self._flows[flow.id] = flow
         self.next_id = next_id

@@ -225,3 +225,33 @@ def test_a_batch_of_500_is_recorded(api, event, ann):
               for i in range(500)]  # fmt: skip
     assert api.post(BATCH, json={"inputs": inputs}).status_code == 204
     assert api.get("/_sim/usage").json()["events"]["stored"] == 500
+
+
+def test_a_custom_matching_id_finds_the_record_by_a_property_before_object_id(api, portal):
+    api.post("/crm/v3/properties/contacts", json={"name": "external_id", "label": "External id", "type": "string",
+                                                  "fieldType": "text", "groupName": "contactinformation"})
+    ann = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "ann@acme.io", "external_id": "u-7"}})
+    bob = api.post("/crm/v3/objects/contacts", json={"properties": {"email": "bob@acme.io"}}).json()["id"]
+    created = api.post(DEFINITIONS, json={
+        "label": "Seat added", "propertyDefinitions": [{"name": "user_id", "label": "User", "type": "string"}],
+        "customMatchingId": {"primaryObjectRule": {"targetObjectPropertyName": "external_id",
+                                                   "eventPropertyName": "user_id"}},
+    })  # fmt: skip
+    assert created.status_code == 201
+    assert created.json()["customMatchingId"]["primaryObjectRule"]["eventPropertyName"] == "user_id"
+    name = created.json()["fullyQualifiedName"]
+    api.post(SEND, json={"eventName": name, "objectId": bob, "properties": {"user_id": "u-7"}})
+    api.post(SEND, json={"eventName": name, "objectId": bob, "properties": {"user_id": "u-unknown"}})
+    assert sorted(o["objectId"] for o in occurrences(api)) == sorted([ann.json()["id"], bob])
+
+
+def test_a_custom_matching_id_must_name_real_properties(api):
+    rule = {"primaryObjectRule": {"targetObjectPropertyName": "no_such", "eventPropertyName": "user_id"}}
+    props = [{"name": "user_id", "label": "User", "type": "string"}]
+    answer = api.post(DEFINITIONS, json={"label": "X", "propertyDefinitions": props, "customMatchingId": rule})
+    assert (answer.status_code, answer.json()["message"]) == (
+        400, "customMatchingId: contacts have no property no_such")
+    rule["primaryObjectRule"] = {"targetObjectPropertyName": "email", "eventPropertyName": "nope"}
+    answer = api.post(DEFINITIONS, json={"label": "X", "propertyDefinitions": props, "customMatchingId": rule})
+    assert (answer.status_code, answer.json()["message"]) == (400, "customMatchingId: the event has no property nope")
+    assert api.get(DEFINITIONS).json()["results"] == []
