@@ -55,13 +55,14 @@ class DatedTransport(httpx.BaseTransport):
         return self.inner.handle_request(request)
 
 
+def client(transport: httpx.BaseTransport) -> httpx.Client:
+    return httpx.Client(transport=transport, base_url="http://hubsim.test", headers={"Authorization": f"Bearer {TOKEN}"})
+
+
 @pytest.fixture
 def api(app) -> Iterator[httpx.Client]:
-    transport = DatedTransport(httpx.WSGITransport(app=app), "2026-03")
-    with httpx.Client(
-        transport=transport, base_url="http://hubsim.test", headers={"Authorization": f"Bearer {TOKEN}"}
-    ) as client:
-        yield client
+    with client(DatedTransport(httpx.WSGITransport(app=app), "2026-03")) as dated_client:
+        yield dated_client
 
 
 # --- what is particular to the dated paths ----------------------------------------------------------------------------
@@ -70,10 +71,8 @@ def api(app) -> Iterator[httpx.Client]:
 @pytest.fixture
 def v3(app) -> Iterator[httpx.Client]:
     """The same portal through the v3/v4 paths."""
-    with httpx.Client(
-        transport=httpx.WSGITransport(app=app), base_url="http://hubsim.test", headers={"Authorization": f"Bearer {TOKEN}"}
-    ) as client:
-        yield client
+    with client(httpx.WSGITransport(app=app)) as v3_client:
+        yield v3_client
 
 
 @pytest.mark.parametrize("version", ["2025-09", "2026-03", "2026-09-beta"])
