@@ -31,7 +31,8 @@ from simulator.injection import TORN_BODY, hold, injected_error, reset_connectio
 from simulator.openapi import document
 from simulator.request_log import NOTE
 from simulator.routes import (
-    associations, control, events, flows, lists, objects, owners, pipelines, properties, webhooks,
+    associations, control, dated, events, flows, legacy, lists, objects, owners, pipelines, properties, schemas,
+    webhooks,
     workflows_control,
 )
 from simulator.routes.common import required_scope
@@ -42,7 +43,7 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
 ADMIN_HEADER = "X-HubSim-Admin-Token"
 UNMETERED = ("/_sim", "/openapi.json")  # the harness's own routes: never rate limited, never journaled
-DEVELOPER_KEY_PATHS = ("/webhooks/",)  # HubSpot authenticates these with ?hapikey=; hubsim takes it as the token
+DEVELOPER_KEY_PATHS = ("/webhooks/",)  # v3 and the dated versions (/webhooks/2026-03/...)  # HubSpot authenticates these with ?hapikey=; hubsim takes it as the token
 log = logging.getLogger(__name__)
 
 
@@ -60,12 +61,13 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.json.sort_keys = False
     app.json.compact = True
     app.json.mimetype = JSON_MIMETYPE
-    blueprints = (objects, properties, associations, owners, pipelines, events, lists, flows, control,
+    blueprints = (objects, properties, associations, owners, pipelines, schemas, events, lists, flows, legacy, control,
                   workflows_control, inspector)
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(webhooks.control_bp)
+    dated.register(app)  # after every blueprint: the dated paths of whatever v3/v4 routes exist
     openapi_document = document()
     app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))
     app.before_request(_start)
@@ -106,7 +108,7 @@ def _authenticate() -> None:
         bearer = request.args.get("hapikey")  # the SDK's webhooks client sends a developer key, not a bearer token
     g.portal = hub.portal(bearer)
     _throttle(g.portal)
-    scope = required_scope(view, request.view_args or {})
+    scope = required_scope(view, request.view_args or {}, g.portal.object_type)
     granted = g.portal.settings.scopes
     if scope and granted is not None and scope not in granted:
         raise MissingScopes([scope])

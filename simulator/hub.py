@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 
 from simulator.clock import SimClock
 from simulator.config import HubConfig, PortalConfig, Tier
-from simulator.crm.object_types import OBJECT_TYPES, ObjectType, resolve
+from simulator.crm.object_types import OBJECT_TYPES, ObjectType
+from simulator.crm.schemas import Schema, SchemaCreate
 from simulator.crm.objects import ObjectStore
 from simulator.crm.properties import PropertyStore
 from simulator.crm.search import ObjectSearch
@@ -118,13 +119,7 @@ class Portal:
         """The portal's stores on HubSpot's defaults, or on a CRM restored from a snapshot, not yet installed: a
         restore fills them from the file and installs them only when every section checked out."""
         crm = crm or CrmStores.fresh(self.id, self.lock, self.clock.now, self._owners)
-        searches = {
-            t.name: ObjectSearch(
-                crm.objects(t.name), lock=self.lock, now=self.clock.now,
-                delay_ms=lambda: self.settings.search_index_delay_ms,
-            )
-            for t in OBJECT_TYPES
-        }
+        searches = {t.name: self._search_of(crm.objects(t.name)) for t in OBJECT_TYPES}
         events = EventStore(self.id, self.lock, self.clock.now, crm, self.settings)
         lists = ListStore(
             crm, self.lock, self.clock.now, self.schedule_at, events,
@@ -144,7 +139,6 @@ class Portal:
             self.crm = stores.crm
             self.feed: ChangeFeed = stores.crm.feed
             self._properties = stores.crm.properties
-            self._objects = {t.name: stores.crm.objects(t.name) for t in OBJECT_TYPES}
             self._searches = stores.searches
             self.events = stores.events
             self.lists = stores.lists
@@ -165,16 +159,29 @@ class Portal:
         self.install(self.build_stores())
 
     def object_type(self, name: str) -> ObjectType:
-        return resolve(name)
+        """A standard object type, or one of the portal's custom objects."""
+        return self.crm.schemas.resolve(name)
 
     def objects(self, object_type: str) -> ObjectStore:
-        return self._objects[resolve(object_type).name]
+        return self.crm.objects(object_type)
 
     def properties(self, object_type: str) -> PropertyStore:
-        return self._properties[resolve(object_type).name]
+        return self._properties[self.object_type(object_type).name]
 
     def search(self, object_type: str) -> ObjectSearch:
-        return self._searches[resolve(object_type).name]
+        return self._searches[self.object_type(object_type).name]
+
+    def create_schema(self, request: SchemaCreate) -> Schema:
+        """A custom object type, searchable from its first record on."""
+        with self.lock:
+            schema = self.crm.create_schema(request)
+            self._searches[schema.type.name] = self._search_of(self.crm.objects(schema.type.name))
+            return schema
+
+    def _search_of(self, store: ObjectStore) -> ObjectSearch:
+        return ObjectSearch(
+            store, lock=self.lock, now=self.clock.now, delay_ms=lambda: self.settings.search_index_delay_ms
+        )
 
     # --- due work -------------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 import simulator
+from simulator.compat import dated
 from simulator.crm import inputs
 from simulator.crm.associations import BatchArchivePairs, BatchDefault, BatchLabelled, BatchReadAssociations
 from simulator.crm.object_types import OBJECT_TYPES
@@ -24,6 +25,7 @@ from simulator.crm.properties import (
     PropertyGroupUpdate,
     PropertyUpdate,
 )
+from simulator.crm.schemas import SchemaCreate, SchemaUpdate
 from simulator.crm.search import SearchRequest
 from simulator.events.definitions import (
     EventDefinitionCreate,
@@ -83,6 +85,8 @@ MODELS: list[type[BaseModel]] = [
     SearchRequest,
     PropertyCreate,
     PropertyUpdate,
+    SchemaCreate,
+    SchemaUpdate,
     PropertyDefinition,
     PropertyGroup,
     PropertyGroupCreate,
@@ -488,14 +492,66 @@ def webhooks(ops: Operations) -> None:
     })  # fmt: skip
 
 
+def crm_schemas(ops: Operations) -> None:
+    base = "/crm/v3/schemas"
+    ops.add("GET", f"{base}/", "get_all_schemas", tag="schemas", query={"archived": BOOLEAN},
+            responses={200: "SchemaList"})
+    ops.add("POST", f"{base}/", "create_schema", tag="schemas", body="SchemaCreate", responses={201: "Schema"})
+    item = f"{base}/{{objectType}}"
+    ops.add("GET", item, "get_schema", tag="schemas", responses={200: "Schema"})
+    ops.add("PATCH", item, "update_schema", tag="schemas", body="SchemaUpdate", responses={200: "Schema"})
+    ops.add("DELETE", item, "archive_schema", tag="schemas", responses={204: None})
+    ops.add("POST", f"{item}/properties", "create_schema_property", tag="schemas", body="PropertyCreate",
+            responses={201: "PropertyDefinition"})
+
+
+def legacy_routes(ops: Operations) -> None:
+    ops.add("GET", "/contacts/v1/lists/all/contacts/all", "get_all_contacts", tag="legacy", responses={200: "LegacyContactPage"},
+            query={"count": {"type": "integer", "minimum": 1, "maximum": 250}, "vidOffset": PAGE["after"],
+                   "property": array(STRING)})
+    for by in ("vid/{contactId}", "email/{email}"):
+        ops.add("GET", f"/contacts/v1/contact/{by}/profile", f"get_contact_by_{by.split('/')[0]}", tag="legacy",
+                query={"property": array(STRING)}, responses={200: "LegacyObject"})
+    paged = {"limit": {"type": "integer", "minimum": 1, "maximum": 250}, "offset": PAGE["after"],
+             "properties": array(STRING)}
+    ops.add("GET", "/companies/v2/companies/paged", "get_all_companies", tag="legacy", query=paged,
+            responses={200: "LegacyObject"})
+    ops.add("GET", "/companies/v2/companies/{companyId}", "get_company", tag="legacy", responses={200: "LegacyObject"})
+    ops.add("GET", "/deals/v1/deal/paged", "get_all_deals", tag="legacy",
+            query={**paged, "includeAssociations": BOOLEAN}, responses={200: "LegacyObject"})
+    ops.add("GET", "/deals/v1/deal/{dealId}", "get_deal", tag="legacy", responses={200: "LegacyObject"})
+    for version in ("v1", "v2"):
+        ops.add("GET", f"/properties/{version}/{{objectType}}/properties", f"get_all_properties_{version}",
+                tag="legacy", responses={200: "LegacyList"})
+    ops.add("GET", "/deals/v1/pipelines", "get_deal_pipelines_v1", tag="legacy", responses={200: "LegacyList"})
+    ops.add("GET", "/crm-pipelines/v1/pipelines/deals", "get_crm_pipelines_v1", tag="legacy",
+            responses={200: "LegacyObject"})
+
+
+def dated_aliases(ops: Operations) -> None:
+    """Each v3/v4 operation again under HubSpot's date-versioned paths (simulator/compat/dated.py)."""
+    for path, operations in list(ops.paths.items()):
+        for alias in dated.dated_paths(path):
+            suffix = "_" + _version_in(alias).replace("-", "_")
+            ops.paths[alias] = {
+                method: {**operation, "operationId": operation["operationId"] + suffix}
+                for method, operation in operations.items()
+            }
+
+
+def _version_in(path: str) -> str:
+    return next(part for part in path.split("/") if part[:4].isdigit())
+
+
 SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, crm_lists, control,
-            automation_flows, webhooks, inspector)
+            automation_flows, webhooks, inspector, crm_schemas, legacy_routes)
 
 
 def document() -> dict[str, Any]:
     ops = Operations()
     for section in SECTIONS:
         section(ops)
+    dated_aliases(ops)  # after every section: the dated twins of whatever v3/v4 paths they documented
     _, model_schemas = models_json_schema([(m, "validation") for m in MODELS], ref_template=REF)
     schemas = {**model_schemas.get("$defs", {}), **RESPONSE_SCHEMAS}
     return {

@@ -343,3 +343,26 @@ RESPONSE_SCHEMAS |= {
         recipients=array({"type": "object"}), record={"type": "object"},
     ))),
 }  # fmt: skip
+
+# Custom object schemas (HubSpot's ObjectSchema).
+RESPONSE_SCHEMAS |= {
+    "Schema": obj(
+        ["id", "objectTypeId", "fullyQualifiedName", "name", "labels", "requiredProperties", "searchableProperties",
+         "secondaryDisplayProperties", "properties", "associations", "archived", "createdAt", "updatedAt"],
+        id=STRING, objectTypeId=STRING, fullyQualifiedName=STRING, name=STRING,
+        labels=obj(["singular", "plural"], singular=STRING, plural=STRING), description=NULLABLE_STRING,
+        primaryDisplayProperty=NULLABLE_STRING, requiredProperties=array(STRING), searchableProperties=array(STRING),
+        secondaryDisplayProperties=array(STRING), properties=array(ref("PropertyDefinition")),
+        associations=array({"type": "object"}), metaType=STRING, archived=BOOLEAN, createdAt=DATETIME,
+        updatedAt=DATETIME,
+    ),
+    "SchemaList": obj(["results"], results=array(ref("Schema"))),
+}  # fmt: skip
+
+# The older routes (simulator/routes/legacy.py): HubSpot's legacy shapes, loosely typed.
+RESPONSE_SCHEMAS |= {
+    "LegacyObject": {"type": "object"},
+    "LegacyList": array({"type": "object"}),
+    "LegacyContactPage": obj(["contacts", "has-more", "vid-offset"], contacts=array({"type": "object"}),
+                             **{"has-more": BOOLEAN, "vid-offset": INTEGER}),
+}

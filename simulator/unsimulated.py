@@ -9,27 +9,22 @@ from __future__ import annotations
 
 import re
 
-# HubSpot's other CRM object types, by the names and type ids its paths accept.
+from simulator.compat.dated import undated
+
+# HubSpot's CRM object types hubsim does not serve, by the names and type ids its paths accept.
 OBJECT_TYPES = {
-    "tickets": "0-5",
-    "products": "0-7",
-    "line_items": "0-8",
-    "quotes": "0-14",
-    "communications": "0-18",
-    "notes": "0-46",
-    "meetings": "0-47",
-    "calls": "0-48",
-    "emails": "0-49",
+    "feedback_submissions": "0-19",
     "invoices": "0-53",
-    "postal_mail": "0-116",
-    "leads": "0-136",
+    "subscriptions": "0-69",
+    "users": "0-115",
+    "orders": "0-123",
+    "carts": "0-142",
 }
 
 # Path prefix (whole segments) -> the area HubSpot serves there.
 AREAS = {
     "/crm/v3/imports": "the CRM imports API",
     "/crm/v3/exports": "the CRM exports API",
-    "/crm/v3/schemas": "custom object schemas",
     "/crm/v3/associations": "associations v3 (use /crm/v4/associations)",
     "/crm/v3/extensions": "CRM extensions",
     "/crm/v3/timeline": "timeline events",
@@ -58,6 +53,8 @@ AREAS = {
     "/email": "the email APIs",
     "/integrators": "the integrators APIs",
     "/media-bridge": "the media bridge API",
+    "/contacts/v1/lists": "contact lists v1 (HubSpot sunset it; use /crm/v3/lists)",
+    "/owners/v2": "owners v2 (HubSpot sunset it; use /crm/v3/owners)",
     "/contacts/v1": "the legacy contacts v1 API (use /crm/v3/objects/contacts)",
     "/companies/v2": "the legacy companies v2 API (use /crm/v3/objects/companies)",
     "/deals/v1": "the legacy deals v1 API (use /crm/v3/objects/deals)",
@@ -89,6 +86,11 @@ _TYPE_NAMES = {key: name for name, type_id in OBJECT_TYPES.items() for key in (n
 def area_of(path: str) -> str | None:
     """The HubSpot area `path` belongs to when no route of hubsim's served it, else None (not HubSpot's path)."""
     path = path.rstrip("/")
+    twin = undated(path)
+    if twin is not None:  # a dated path hubsim serves the v3/v4 twin of: the twin's area, when it has one
+        area = area_of(twin)
+        if area:
+            return area
     area = object_area(path)
     if area:
         return area
@@ -109,7 +111,7 @@ def area_of(path: str) -> str | None:
 
 def object_area(path: str) -> str | None:
     """The object type a /crm/v3/objects or /crm/v3/properties path names, when hubsim does not simulate it."""
-    matched = _OBJECT_PATH.match(path)
+    matched = _OBJECT_PATH.match(undated(path) or path)  # a dated path names its type as its v3 twin does
     if not matched:
         return None
     object_type = matched.group(1).lower()

@@ -39,6 +39,11 @@ def _pair(from_type: str, to_type: str, forward: int, backward: int, *, primary:
     return kinds
 
 
+def _engagement_pairs(engagement: str, **ids: tuple[int, int]) -> list[AssociationKind]:
+    return [k for singular, (forward, backward) in ids.items()
+            for k in _pair(engagement, resolve(singular).name, forward, backward)]
+
+
 # HubSpot's type ids (associations v4 guide, "association type ID values").
 KINDS: dict[int, AssociationKind] = {
     k.type_id: k
@@ -49,6 +54,24 @@ KINDS: dict[int, AssociationKind] = {
         *_pair("tasks", "contacts", 204, 203),
         *_pair("tasks", "companies", 192, 191),
         *_pair("tasks", "deals", 216, 215),
+        *_pair("tickets", "contacts", 16, 15),
+        *_pair("tickets", "companies", 339, 340, primary=(26, 25)),
+        *_pair("deals", "tickets", 27, 28),
+        *_pair("line_items", "deals", 20, 19),
+        *_pair("quotes", "deals", 64, 63),
+        *_pair("quotes", "contacts", 69, 70),
+        *_pair("quotes", "companies", 71, 72),
+        *_pair("quotes", "line_items", 67, 68),
+        *_pair("leads", "contacts", 608, 607),
+        *_pair("leads", "companies", 610, 609),
+        *_pair("tasks", "tickets", 230, 229),
+        # the engagements reps log, on contacts, companies, deals and tickets (from, to type ids both ways)
+        *_engagement_pairs("notes", contact=(202, 201), company=(190, 189), deal=(214, 213), ticket=(228, 227)),
+        *_engagement_pairs("calls", contact=(194, 193), company=(182, 181), deal=(206, 205), ticket=(220, 219)),
+        *_engagement_pairs("emails", contact=(198, 197), company=(186, 185), deal=(210, 209), ticket=(224, 223)),
+        *_engagement_pairs("meetings", contact=(200, 199), company=(188, 187), deal=(212, 211), ticket=(226, 225)),
+        *_engagement_pairs("communications", contact=(82, 81), company=(88, 87), deal=(86, 85)),
+        *_engagement_pairs("postal_mail", contact=(454, 453), company=(460, 459), deal=(456, 455)),
     )
 }
 # What a default (unlabeled) association of a pair is.

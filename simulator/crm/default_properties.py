@@ -54,7 +54,7 @@ TASK_TYPES = (
 )
 
 
-def _record_keys(group: str, created: str, modified: str, modified_readonly: bool = True) -> tuple:
+def record_keys(group: str, created: str, modified: str, modified_readonly: bool = True) -> tuple:
     """What every record carries: its create date, last-modified date, id and the ids merged into it."""
     return (
         (created, "Create Date", "datetime", "date", group, (), set()),
@@ -99,7 +99,7 @@ CONTACT_PROPERTIES = (
     ("hs_analytics_source", "Original Source", "string", "text", "analyticsinformation", (), set()),
     ("hs_email_domain", "Email Domain", "string", "text", "emailinformation", (), {"readonly"}),
     ("notes_last_updated", "Last Activity Date", "datetime", "date", "contact_activity", (), set()),
-    *_record_keys("contactinformation", "createdate", "lastmodifieddate"),
+    *record_keys("contactinformation", "createdate", "lastmodifieddate"),
 )
 
 COMPANY_GROUPS = (
@@ -132,7 +132,7 @@ COMPANY_PROPERTIES = (
     ("hs_lead_status", "Lead Status", "enumeration", "radio", "sales_properties", LEAD_STATUSES, set()),
     ("hubspot_owner_id", "Company owner", "enumeration", "select", "companyinformation", (), {"owner"}),
     ("notes_last_updated", "Last Activity Date", "datetime", "date", "company_activity", (), set()),
-    *_record_keys("companyinformation", "createdate", "hs_lastmodifieddate"),
+    *record_keys("companyinformation", "createdate", "hs_lastmodifieddate"),
 )
 
 DEAL_GROUPS = (("dealinformation", "Deal information"), ("deal_activity", "Deal activity"))
@@ -154,7 +154,7 @@ DEAL_PROPERTIES = (
     ("hs_is_closed_won", "Is Closed Won", "bool", "booleancheckbox", "dealinformation", (), {"readonly"}),
     ("hs_is_closed_lost", "Is Closed Lost", "bool", "booleancheckbox", "dealinformation", (), {"readonly"}),
     ("notes_last_updated", "Last Activity Date", "datetime", "date", "deal_activity", (), set()),
-    *_record_keys("dealinformation", "createdate", "hs_lastmodifieddate"),
+    *record_keys("dealinformation", "createdate", "hs_lastmodifieddate"),
 )
 
 TASK_GROUPS = (("task", "Task information"),)
@@ -169,7 +169,7 @@ TASK_PROPERTIES = (
     ("hs_task_reminders", "Reminder", "string", "text", "task", (), set()),
     ("hubspot_owner_id", "Assigned to", "enumeration", "select", "task", (), {"owner"}),
     ("hs_task_completion_date", "Completed at", "datetime", "date", "task", (), {"readonly"}),
-    *_record_keys("task", "hs_createdate", "hs_lastmodifieddate"),
+    *record_keys("task", "hs_createdate", "hs_lastmodifieddate"),
 )
 
 DEFAULTS = {

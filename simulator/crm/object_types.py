@@ -83,7 +83,66 @@ TASKS = ObjectType(
     required_properties=("hs_timestamp",),
 )
 
-OBJECT_TYPES: tuple[ObjectType, ...] = (CONTACTS, COMPANIES, DEALS, TASKS)
+def _activity(name: str, singular: str, type_id: str, label: str, search: tuple[str, ...]) -> ObjectType:
+    """An engagement (what reps log on a record): stamped hs_createdate, and hs_timestamp is required (HubSpot's
+    notes, calls, emails, meetings, communications and postal mail guides)."""
+    return ObjectType(
+        name=name,
+        singular=singular,
+        object_type_id=type_id,
+        label=label,
+        default_properties=("hs_timestamp",),
+        modified_property="hs_lastmodifieddate",
+        created_property="hs_createdate",
+        search_properties=search,
+        required_properties=("hs_timestamp",),
+    )
+
+
+def _record(name: str, singular: str, type_id: str, label: str, defaults: tuple[str, ...],
+            search: tuple[str, ...], **more) -> ObjectType:
+    return ObjectType(
+        name=name,
+        singular=singular,
+        object_type_id=type_id,
+        label=label,
+        default_properties=defaults,
+        modified_property="hs_lastmodifieddate",
+        search_properties=search,
+        **more,
+    )
+
+
+# HubSpot's other standard objects: type ids from its CRM objects guide ("object type IDs"), the properties a read
+# returns when it names none from each object's guide.
+TICKETS = _record("tickets", "ticket", "0-5", "Ticket",
+                  ("content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"),
+                  ("subject", "content"), required_properties=("hs_pipeline_stage",))
+PRODUCTS = _record("products", "product", "0-7", "Product", ("description", "name", "price"),
+                   ("name", "description", "hs_sku"))
+LINE_ITEMS = _record("line_items", "line_item", "0-8", "Line item",
+                     ("amount", "hs_product_id", "name", "price", "quantity"), ("name", "hs_sku"))
+QUOTES = ObjectType(
+    name="quotes", singular="quote", object_type_id="0-14", label="Quote",
+    default_properties=("hs_expiration_date", "hs_quote_amount", "hs_quote_number", "hs_status", "hs_title"),
+    modified_property="hs_lastmodifieddate", created_property="hs_createdate", search_properties=("hs_title",),
+    required_properties=("hs_title", "hs_expiration_date"),
+)  # fmt: skip
+COMMUNICATIONS = _activity("communications", "communication", "0-18", "Communication", ("hs_communication_body",))
+NOTES = _activity("notes", "note", "0-46", "Note", ("hs_note_body",))
+MEETINGS = _activity("meetings", "meeting", "0-47", "Meeting", ("hs_meeting_title", "hs_meeting_body"))
+CALLS = _activity("calls", "call", "0-48", "Call", ("hs_call_title", "hs_call_body"))
+EMAILS = _activity("emails", "email", "0-49", "Email", ("hs_email_subject", "hs_email_text"))
+GOAL_TARGETS = _record("goal_targets", "goal_target", "0-74", "Goal target",
+                       ("hs_end_datetime", "hs_goal_name", "hs_start_datetime", "hs_target_amount"), ("hs_goal_name",))
+POSTAL_MAIL = _activity("postal_mail", "postal_mail", "0-116", "Postal mail", ("hs_postal_mail_body",))
+LEADS = _record("leads", "lead", "0-136", "Lead", ("hs_lead_name", "hs_pipeline", "hs_pipeline_stage"),
+                ("hs_lead_name",))
+
+OBJECT_TYPES: tuple[ObjectType, ...] = (
+    CONTACTS, COMPANIES, DEALS, TASKS, TICKETS, PRODUCTS, LINE_ITEMS, QUOTES, COMMUNICATIONS, NOTES, MEETINGS, CALLS,
+    EMAILS, GOAL_TARGETS, POSTAL_MAIL, LEADS,
+)  # fmt: skip
 
 _BY_ANY_NAME = {key: t for t in OBJECT_TYPES for key in (t.name, t.singular, t.object_type_id)}
 

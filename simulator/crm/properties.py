@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from simulator.batch import BatchResult, check_batch_size
-from simulator.crm.default_properties import DEFAULTS
+from simulator.crm.standard_properties import defaults_of
 from simulator.crm.object_types import ObjectType
 from simulator.crm.values import coerce
 from simulator.errors import (
@@ -171,7 +171,7 @@ class PropertyStore:
 
     def _load_defaults(self) -> None:
         stamp = iso(self._now())
-        groups, properties = DEFAULTS[self.object_type.name]
+        groups, properties = defaults_of(self.object_type)
         for order, (name, label) in enumerate(groups):
             self._groups[name] = PropertyGroup(name=name, label=label, display_order=order)
         for name, label, kind, field_type, group, options, flags in properties:

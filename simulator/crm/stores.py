@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from simulator.config import OwnerConfig
 from simulator.crm.associations import AssociationStore
-from simulator.crm.object_types import CONTACTS, DEALS, OBJECT_TYPES, TASKS, ObjectType, resolve
+from simulator.crm.object_types import CONTACTS, DEALS, OBJECT_TYPES, TASKS, ObjectType
 from simulator.crm.objects import Calculate, ObjectStore
 from simulator.crm.owners import OwnerStore
 from simulator.crm.pipelines import PipelineStore
 from simulator.crm.properties import PropertyStore
+from simulator.crm.schemas import Schema, SchemaCreate, SchemaStore
 from simulator.feed import ChangeFeed
 from simulator.wire import iso
 
@@ -49,22 +51,24 @@ class CrmStores:
         self.associations = AssociationStore(
             lock, now, lambda name, object_id: self.objects(name).exists(object_id), self.feed
         )
-        self._objects = {
-            t.name: ObjectStore(
-                t,
-                self.properties[t.name],
-                lock=lock,
-                now=now,
-                next_id=self.ids,
-                portal_id=portal_id,
-                check_external=self.owners.check,
-                associations=self.associations,
-                resolve_type=resolve,
-                calculate=self._calculations(t),
-                feed=self.feed,
-            )
-            for t in OBJECT_TYPES
-        }
+        self.schemas = SchemaStore(portal_id, now)
+        self._lock, self._now = lock, now
+        self._objects = {t.name: self._object_store(t) for t in OBJECT_TYPES}
+
+    def _object_store(self, t: ObjectType) -> ObjectStore:
+        return ObjectStore(
+            t,
+            self.properties[t.name],
+            lock=self._lock,
+            now=self._now,
+            next_id=self.ids,
+            portal_id=self.portal_id,
+            check_external=self.owners.check,
+            associations=self.associations,
+            resolve_type=self.schemas.resolve,
+            calculate=self._calculations(t),
+            feed=self.feed,
+        )
 
     @classmethod
     def fresh(cls, portal_id: int, lock: threading.RLock, now: Callable[[], datetime],
@@ -73,7 +77,27 @@ class CrmStores:
         return cls(portal_id, lock, now, owners=OwnerStore.seeded(owners, now()))
 
     def objects(self, object_type: str) -> ObjectStore:
-        return self._objects[resolve(object_type).name]
+        return self._objects[self.schemas.resolve(object_type).name]
+
+    def create_schema(self, request: SchemaCreate) -> Schema:
+        """A custom object type: its properties are checked on a scratch store before anything is kept."""
+        with self._lock:
+            scratch = PropertyStore(self.schemas.plan(request, "2-0"), self._lock, self._now)
+            for prop in request.properties:
+                scratch.create(prop)
+            object_type = replace(scratch.object_type, object_type_id=f"2-{self.ids()}")
+            self.properties[object_type.name] = properties = PropertyStore(object_type, self._lock, self._now)
+            for prop in request.properties:
+                properties.create(prop)
+            self._objects[object_type.name] = self._object_store(object_type)
+            return self.schemas.add(object_type, request)
+
+    def archive_schema(self, name: str) -> None:
+        with self._lock:
+            self.schemas.archive(name, has_records=len(self.objects(self.schemas.get(name).type.name)) > 0)
+
+    def schema_view(self, schema: Schema) -> dict:
+        return schema.dump([p.dump() for p in self.properties[schema.type.name].all()])
 
     def deals_in(self, pipeline_or_stage: str) -> bool:
         """Whether a live deal sits in this pipeline or stage (they cannot be archived then)."""

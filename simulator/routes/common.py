@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
-from simulator.crm.object_types import resolve
+from simulator.crm.object_types import ObjectType
 from simulator.crm.values import parse_datetime
 from simulator.errors import ValidationError
 from simulator.hub import Hub, Portal
@@ -44,10 +44,15 @@ def requires(scope: str) -> Callable[[F], F]:
     return mark
 
 
-def required_scope(view: Callable[..., Any], view_args: dict[str, Any]) -> str | None:
+def required_scope(
+    view: Callable[..., Any], view_args: dict[str, Any], resolve_type: Callable[[str], ObjectType]
+) -> str | None:
     scope = getattr(view, "required_scope", None)
     if scope and "{object_type}" in scope:
-        scope = scope.replace("{object_type}", resolve(view_args["object_type"]).name)
+        object_type = resolve_type(view_args["object_type"])
+        # HubSpot's scopes name the standard objects, and say "custom" for every custom object
+        name = "custom" if object_type.object_type_id.startswith("2-") else object_type.name
+        scope = scope.replace("{object_type}", name)
     return scope
 
 

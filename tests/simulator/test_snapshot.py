@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from simulator.crm.object_types import OBJECT_TYPES
 from simulator.harness.snapshot import SnapshotError, restore_portal
 
 SNAPSHOT = "/_sim/snapshot"
@@ -40,7 +41,7 @@ def test_the_export_is_versioned_with_one_section_per_store(api):
     body = api.get(SNAPSHOT).json()
     assert set(body) == SECTIONS
     assert (body["format"], body["version"]) == ("hubsim-portal", 2)
-    assert set(body["objects"]) == {"contacts", "companies", "deals", "tasks"}
+    assert set(body["objects"]) == {t.name for t in OBJECT_TYPES}
 
 
 def test_export_restore_export_round_trips_exactly(api, other):
@@ -48,7 +49,8 @@ def test_export_restore_export_round_trips_exactly(api, other):
     exported = api.get(SNAPSHOT).json()
     restored = other.post(SNAPSHOT, json=exported)
     assert restored.status_code == 200
-    assert restored.json() == {"status": "restored", "records": {"contacts": 1, "companies": 1, "deals": 1, "tasks": 0}}
+    counts = {t.name: 0 for t in OBJECT_TYPES} | {"contacts": 1, "companies": 1, "deals": 1}
+    assert restored.json() == {"status": "restored", "records": counts}
     assert other.get(SNAPSHOT).json() == exported
 
 
@@ -168,3 +170,14 @@ def test_a_year_9999_snapshot_is_refused_over_http_and_the_portal_keeps_answerin
     assert "clock.now must fall between" in response.json()["message"]
     assert other.get("/crm/v3/objects/contacts").status_code == 200
     assert other.post("/_sim/reset").status_code == 204
+
+
+def test_a_file_from_before_the_other_standard_objects_still_loads(api, other):
+    populate(api)
+    exported = api.get(SNAPSHOT).json()
+    for section in ("properties", "objects"):
+        exported[section] = {name: exported[section][name] for name in ("contacts", "companies", "deals", "tasks")}
+    restored = other.post(SNAPSHOT, json=exported)
+    assert restored.status_code == 200
+    assert restored.json()["records"]["contacts"] == 1 and restored.json()["records"]["notes"] == 0
+    assert other.get("/crm/v3/properties/notes/hs_note_body").json()["type"] == "string"

@@ -1,0 +1,87 @@
+"""The older routes HubSpot still serves: the same records in contacts v1, companies v2 and deals v1 shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def create(api, object_type, **properties):
+    response = api.post(f"/crm/v3/objects/{object_type}", json={"properties": properties})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_all_contacts_page_by_vid_offset_with_has_more(api):
+    ids = [create(api, "contacts", email=f"u{i}@acme.io", firstname=f"U{i}")["id"] for i in range(3)]
+    first = api.get("/contacts/v1/lists/all/contacts/all", params={"count": 2}).json()
+    assert [c["vid"] for c in first["contacts"]] == [int(i) for i in ids[:2]]
+    assert first["has-more"] is True and first["vid-offset"] == int(ids[2])
+    second = api.get("/contacts/v1/lists/all/contacts/all", params={"count": 2, "vidOffset": first["vid-offset"]})
+    assert [c["vid"] for c in second.json()["contacts"]] == [int(ids[2])]
+    assert second.json()["has-more"] is False
+    assert second.json()["contacts"][0]["properties"]["firstname"]["value"] == "U2"
+
+
+def test_a_v1_profile_carries_values_with_versions_and_identities(api):
+    ann = create(api, "contacts", email="ann@acme.io", firstname="Ann")
+    api.patch(f"/crm/v3/objects/contacts/{ann['id']}", json={"properties": {"firstname": "Anne"}})
+    profile = api.get(f"/contacts/v1/contact/vid/{ann['id']}/profile").json()
+    assert profile["vid"] == profile["canonical-vid"] == int(ann["id"])
+    firstname = profile["properties"]["firstname"]
+    assert firstname["value"] == "Anne"
+    assert [v["value"] for v in firstname["versions"]] == ["Anne", "Ann"]
+    identities = profile["identity-profiles"][0]["identities"]
+    assert identities[0] == {**identities[0], "type": "EMAIL", "value": "ann@acme.io", "is-primary": True}
+    by_email = api.get("/contacts/v1/contact/email/ann@acme.io/profile").json()
+    assert by_email == profile
+
+
+def test_a_missing_v1_contact_is_404(api):
+    assert api.get("/contacts/v1/contact/vid/999/profile").status_code == 404
+
+
+def test_companies_v2_paged_shows_the_properties_asked_for(api):
+    acme = create(api, "companies", name="Acme", domain="acme.io")
+    page = api.get("/companies/v2/companies/paged", params={"properties": "name"}).json()
+    assert page["has-more"] is False
+    assert page["companies"] == [{"portalId": page["companies"][0]["portalId"], "companyId": int(acme["id"]),
+                                  "isDeleted": False, "properties": {"name": page["companies"][0]["properties"]["name"]}}]
+    assert page["companies"][0]["properties"]["name"]["value"] == "Acme"
+    assert page["companies"][0]["properties"]["name"]["source"] == "API"
+
+
+def test_deals_v1_carry_their_associations(api):
+    ann = create(api, "contacts", email="ann@acme.io")
+    deal = create(api, "deals", dealname="Pilot", amount="1000", pipeline="default", dealstage="appointmentscheduled")
+    api.put(f"/crm/v4/objects/deals/{deal['id']}/associations/default/contacts/{ann['id']}")
+    page = api.get("/deals/v1/deal/paged", params={"properties": ["dealname", "amount"]}).json()
+    (only,) = page["deals"]
+    assert only["dealId"] == int(deal["id"]) and page["hasMore"] is False
+    assert only["associations"]["associatedVids"] == [int(ann["id"])]
+    assert {k: v["value"] for k, v in only["properties"].items()} == {"dealname": "Pilot", "amount": "1000"}
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_properties_v1_are_the_v3_definitions(api, version):
+    v1 = {p["name"]: p for p in api.get(f"/properties/{version}/contacts/properties").json()}
+    v3 = {p["name"]: p for p in api.get("/crm/v3/properties/contacts").json()["results"]}
+    assert set(v1) == set(v3)
+    assert (v1["email"]["type"], v1["email"]["fieldType"], v1["email"]["groupName"]) == ("string", "text", "contactinformation")
+    assert v1["hs_email_domain"]["readOnlyValue"] is True
+
+
+def test_deal_pipelines_v1_and_crm_pipelines_v1(api):
+    v3 = api.get("/crm/v3/pipelines/deals").json()["results"]
+    v1 = api.get("/deals/v1/pipelines").json()
+    assert [p["pipelineId"] for p in v1] == [p["id"] for p in v3]
+    won = [s for s in v1[0]["stages"] if s["closedWon"]]
+    assert [s["stageId"] for s in won] == ["closedwon"]
+    crm = api.get("/crm-pipelines/v1/pipelines/deals").json()["results"]
+    assert [s["stageId"] for s in crm[0]["stages"]] == [s["id"] for s in v3[0]["stages"]]
+
+
+@pytest.mark.parametrize("path", ["/owners/v2/owners", "/contacts/v1/lists", "/integrations/v1/limit/daily"])
+def test_sunset_and_unsimulated_legacy_routes_answer_404_not_simulated(api, path):
+    answer = api.get(path)
+    assert answer.status_code == 404
+    assert answer.json()["message"].startswith("hubsim does not simulate")
