@@ -10,7 +10,7 @@ from simulator.batch import BatchResult, check_batch_size
 from simulator.errors import ValidationError
 from simulator.lists.requests import MEMBERSHIP_PAGE_LIMIT, BatchRecordIds, ListSearch
 from simulator.lists.store import ListStore, ObjectList
-from simulator.wire import iso
+from simulator.wire import cursor, iso
 
 # What a list search answers in `additionalProperties` unless asked for more (HubSpot's list search examples).
 DEFAULT_SEARCH_PROPERTIES = ("hs_list_size", "hs_last_record_added_at", "hs_last_record_removed_at",
@@ -105,10 +105,8 @@ def memberships_page(found: ObjectList, *, join_order: bool, after: str | None, 
     return body
 
 
-def _position(cursor: str, name: str) -> int:
-    if not cursor.isdigit():
-        raise ValidationError(f"{name} must be the cursor HubSpot returned, got {cursor!r}")
-    return int(cursor)
+def _position(raw: str, name: str) -> int:
+    return cursor(raw, name=name) or 0
 
 
 def record_memberships(store: ListStore, object_type_id: str, record_id: str) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from flask import Blueprint
 from simulator.compat import legacy
 from simulator.crm.object_types import COMPANIES, CONTACTS, DEALS
 from simulator.routes.common import portal, query_bool, query_int, query_list, query_str, requires
+from simulator.wire import is_decimal_id
 
 bp = Blueprint("legacy", __name__)
 PAGE_LIMIT = 250  # the largest count/limit the v1/v2 paged routes take (HubSpot's legacy reference)
@@ -16,7 +17,7 @@ PAGE_LIMIT = 250  # the largest count/limit the v1/v2 paged routes take (HubSpot
 
 def _offset(name: str) -> str | None:
     raw = query_str(name)
-    return raw if raw and raw.isdigit() else None
+    return raw if is_decimal_id(raw) else None
 
 
 def _page(object_type: str, limit_name: str, offset_name: str):

@@ -38,6 +38,7 @@ from simulator.webhooks.events import (
 from simulator.webhooks.outbox import Outbox
 from simulator.webhooks.signing import signed_headers
 from simulator.webhooks.worker import DeliveryWorker
+from simulator.wire import is_decimal_id
 
 SINGULAR = {prefix: name for name, prefix in PREFIXES.items()}
 
@@ -238,7 +239,7 @@ class WebhookStore:
         return app.settings.target_url, app.client_secret
 
     def _subscription(self, app_id: int, subscription_id: str) -> Subscription:
-        number = int(subscription_id) if subscription_id.isdigit() and len(subscription_id) <= 10 else None
+        number = int(subscription_id) if is_decimal_id(subscription_id) and len(subscription_id) <= 10 else None
         found = self._app(app_id).subscriptions.get(number) if number is not None else None
         if found is None:
             raise SubscriptionNotFound(f"Subscription {subscription_id} not found for app {app_id}")
@@ -282,6 +283,6 @@ class WebhookStore:
 
 def parse_app_id(text: str) -> int:
     """The appId path segment: a positive int32, as HubSpot's spec types it."""
-    if not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= MAX_APP_ID:
+    if not is_decimal_id(text) or len(text) > 10 or not 1 <= int(text) <= MAX_APP_ID:
         raise ValidationError(f"appId must be a positive integer, got {text!r}")
     return int(text)
