@@ -249,10 +249,11 @@ def _policy(usage: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def served_hubsim() -> Iterator[str]:
-    """`hubsim serve` on a free loopback port in its own process; yields its base URL, stops it on leaving."""
+def served_hubsim(command: list[str] | None = None) -> Iterator[str]:
+    """`hubsim serve` (or `command`, a server printing its base URL first) on a free loopback port in its own
+    process; yields its base URL, stops it on leaving."""
     log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen([sys.executable, "-m", "scenarios.cli", "serve", "--port", "0"],
+    process = subprocess.Popen(command or [sys.executable, "-m", "scenarios.cli", "serve", "--port", "0"],
                                stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         ready, _, _ = select.select([process.stdout], [], [], SERVE_START_SECONDS)
