@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from scenarios.budget_cli import add_budget_command
 from scenarios.load_cli import add_load_command
 from scenarios.scenario_cli import add_scenario_command
 from scenarios.sync_cli import add_sync_command
@@ -19,6 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_demo_command(commands)
     add_load_command(commands)
     add_sync_command(commands)
+    add_budget_command(commands)
     args = parser.parse_args(argv)
     return args.run(args) or 0
 

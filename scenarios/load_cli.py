@@ -81,6 +81,8 @@ def add_load_command(commands: argparse._SubParsersAction) -> None:
 def run_load(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from scenarios.budget_cli import print_report
+
     console = Console()
     try:
         with ExitStack() as stack:
@@ -90,6 +92,8 @@ def run_load(args: argparse.Namespace) -> int:
         return 2
     problems = judge(figures)
     console.print(summary_table(figures))
+    if "budget" in figures:
+        print_report(console, figures["budget"])
     console.print(locust_line(figures), highlight=False)
     for problem in problems:
         console.print(f"[red]FAIL[/red] {problem}", highlight=False)
@@ -139,8 +143,10 @@ def _load(args: argparse.Namespace, console, stack: ExitStack) -> dict[str, Any]
     run = LocustRun(locustfile, base_url, token, limit, users, args.duration, args.multiple, args.shape,
                     args.workers, reports)
     locust_code = run_locust(run)
-    usage = portal.usage()["policies"]
+    raw_usage = portal.usage()
+    usage = raw_usage["policies"]
     return {
+        "budget": forecast(raw_usage, portal.settings().get("timeZone", "UTC")),
         "profile": args.profile,
         "users": users,
         "seconds": args.duration,
