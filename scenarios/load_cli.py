@@ -43,7 +43,7 @@ NO_FIGURES = {"requests": 0, "requestsPerSecond": 0.0, "throttled": 0, "failures
 HISTORY_WINDOW_MS = 10_000  # simulator.ratelimit: /_sim/usage's windows are aligned 10-second ones
 SERVE_START_SECONDS = 30.0
 LOCUST_GRACE_SECONDS = 120.0  # Locust's own start and stop, on top of the run time
-_TIMESPAN = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s?)?$")
+_TIMESPAN = re.compile(r"(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?(?:(?P<s>[0-9]+)s?)?")
 
 
 class LoadError(Exception):
@@ -298,7 +298,7 @@ def _positive(text: str) -> int:
 
 def timespan(text: str) -> int:
     """Seconds in a Locust-style time span: 90, 90s, 2m, 1m30s, 1h."""
-    match = _TIMESPAN.match(text.strip())
+    match = _TIMESPAN.fullmatch(text.strip())
     seconds = (int(match["h"] or 0) * 3600 + int(match["m"] or 0) * 60 + int(match["s"] or 0)) if match else 0
     if seconds < 1:
         raise argparse.ArgumentTypeError(f"expected a time span such as 20s, 2m or 1m30s, got {text!r}")

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.routing import RequestRedirect
 
 from simulator.config import HubConfig
 from simulator.crm.object_types import UnknownObjectType
@@ -29,7 +30,8 @@ from simulator.hub import Hub, Portal
 from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
 from simulator.routes import (
-    associations, control, events, flows, objects, owners, pipelines, properties, workflows_control,
+    associations, control, events, flows, lists, objects, owners, pipelines, properties, webhooks,
+    workflows_control,
 )
 from simulator.routes.common import required_scope
 from simulator.unsimulated import area_of
@@ -38,6 +40,7 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
 ADMIN_HEADER = "X-HubSim-Admin-Token"
 UNMETERED = ("/_sim", "/openapi.json")  # the harness's own routes: never rate limited, never journaled
+DEVELOPER_KEY_PATHS = ("/webhooks/",)  # HubSpot authenticates these with ?hapikey=; hubsim takes it as the token
 log = logging.getLogger(__name__)
 
 
@@ -48,12 +51,19 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.extensions["hubsim"] = hub
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.url_map.strict_slashes = False  # the SDK adds trailing slashes; never 308-redirect a POST
+    # Werkzeug 308-redirects `//` (and an id starting with %2F, decoded to `/`) to a merged path, with an HTML body:
+    # a client that follows it PATCHes or DELETEs another record. HubSpot answers 404; so does hubsim.
+    app.url_map.merge_slashes = False
+    app.url_map.redirect_defaults = False
     app.json.sort_keys = False
     app.json.compact = True
     app.json.mimetype = JSON_MIMETYPE
-    blueprints = (objects, properties, associations, owners, pipelines, events, flows, control, workflows_control)
+    blueprints = (objects, properties, associations, owners, pipelines, events, lists, flows, control,
+                  workflows_control)
     for module in blueprints:
         app.register_blueprint(module.bp)
+    app.register_blueprint(webhooks.bp)
+    app.register_blueprint(webhooks.control_bp)
     openapi_document = document()
     app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))
     app.before_request(_start)
@@ -72,6 +82,10 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
 
 
 def _authenticate() -> None:
+    # Never a redirect, whatever rule would ask for one; and an empty path segment names nothing, even where a
+    # rule's trailing-slash leniency would match it (`/crm/v3/owners//`).
+    if isinstance(request.routing_exception, RequestRedirect) or "//" in request.path:
+        raise NotFound()
     if request.routing_exception is not None:
         raise request.routing_exception  # an unknown route or method is a 404/405, whoever asks
     view = current_app.view_functions[request.endpoint]
@@ -85,7 +99,10 @@ def _authenticate() -> None:
             raise InvalidAuthentication(f"The control API needs this simulator's admin token in {ADMIN_HEADER}")
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    g.portal = hub.portal(token.strip() if scheme.lower() == "bearer" else None)
+    bearer = token.strip() if scheme.lower() == "bearer" else None
+    if not bearer and request.path.startswith(DEVELOPER_KEY_PATHS):
+        bearer = request.args.get("hapikey")  # the SDK's webhooks client sends a developer key, not a bearer token
+    g.portal = hub.portal(bearer)
     _throttle(g.portal)
     scope = required_scope(view, request.view_args or {})
     granted = g.portal.settings.scopes

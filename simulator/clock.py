@@ -9,6 +9,7 @@ real time whatever the domain clock does, and jump with `advance` so a test can 
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -24,8 +25,8 @@ class SimClock:
         frozen: bool = False,
         wall: Callable[[], float] = time.time,
     ):
-        if speed <= 0:
-            raise ValueError("speed must be positive")
+        if not 0 < speed < math.inf:
+            raise ValueError("speed must be positive and finite")
         self._wall = wall
         self._lock = threading.Lock()
         self._anchor_wall = wall()
@@ -75,8 +76,8 @@ class SimClock:
             self._rebase(moment.astimezone(UTC))
 
     def set_speed(self, speed: float) -> None:
-        if speed <= 0:
-            raise ValueError("speed must be positive")
+        if not 0 < speed < math.inf:  # NaN or inf would make every later now() raise
+            raise ValueError("speed must be positive and finite")
         with self._lock:
             self._rebase(self._now())
             self._speed = speed

@@ -16,7 +16,7 @@ Tier = Literal["free", "starter", "professional", "enterprise", "api-add-on"]
 class TeamConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=r"^\d{1,18}$")
+    id: str = Field(pattern=r"^[0-9]{1,18}$")
     name: str = Field(min_length=1)
     primary: bool = True
 
@@ -26,7 +26,7 @@ class OwnerConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    id: str = Field(pattern=r"^\d{1,18}$")
+    id: str = Field(pattern=r"^[0-9]{1,18}$")
     email: str = Field(min_length=3)
     first_name: str = Field(default="", alias="firstName")
     last_name: str = Field(default="", alias="lastName")

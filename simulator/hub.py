@@ -33,12 +33,13 @@ from simulator.harness.journal import Journal
 from simulator.lists.store import ListStore
 from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Job, Scheduler
+from simulator.webhooks.store import WebhookStore
 from simulator.webhooks.worker import DeliveryWorker, Ticket
 from simulator.workflows.engine import WorkflowEngine
 
 FIRST_PORTAL_ID = 10_000_001
 TICK_SECONDS = 0.05  # how often a running clock's due work is looked for
-OUTBOUND_WAIT_SECONDS = 120.0  # an advance waits at most this long for one step's sends (each is bounded by its timeout)
+OUTBOUND_WAIT_SECONDS = 120.0  # how long an advance waits for one step's sends (each is bounded by its timeout)
 log = logging.getLogger(__name__)
 
 
@@ -89,6 +90,7 @@ class PortalStores:
     events: EventStore
     lists: ListStore
     workflows: WorkflowEngine
+    webhooks: WebhookStore
 
 
 class Portal:
@@ -107,7 +109,7 @@ class Portal:
         self.scheduler = Scheduler()
         self._on_schedule = on_schedule
         self.deliveries = deliveries or DeliveryWorker()  # the hub's one worker; a lone portal's own
-        self._outbound: set[Ticket] = set()  # sends released by due jobs and not yet attempted
+        self._outbound: set[Ticket] = set()  # sends released by due jobs and not yet attempted (done ones leave)
         self._outbound_lock = threading.Lock()
         self._owners = config.owners  # None: the default sales reps
         self.install(self.build_stores())
@@ -125,12 +127,14 @@ class Portal:
         }
         events = EventStore(self.id, self.lock, self.clock.now, crm, self.settings)
         lists = ListStore(
-            crm, self.lock, self.clock.now, self.schedule_at,
+            crm, self.lock, self.clock.now, self.schedule_at, events,
             processing_delay=lambda: timedelta(milliseconds=self.settings.list_processing_delay_ms),
         )
         workflows = WorkflowEngine(crm, lock=self.lock, now=self.clock.now, portal_id=self.id,
-                                   schedule_at=self.schedule_at)
-        return PortalStores(crm, searches, events, lists, workflows)
+                                   schedule_at=self.schedule_at, lists=lambda: lists)
+        webhooks = WebhookStore(self.id, self.lock, self.clock.now, crm, self.schedule_at, self.deliveries,
+                                changed=self.touch)
+        return PortalStores(crm, searches, events, lists, workflows, webhooks)
 
     def install(self, stores: PortalStores) -> None:
         """Swap in a whole set of stores; due work of the old ones is dropped with them, the new ones resume theirs."""
@@ -144,8 +148,16 @@ class Portal:
             self.events = stores.events
             self.lists = stores.lists
             self.lists.resume()
+            if getattr(self, "webhooks", None) is not None:
+                self.webhooks.close()  # its sends still in flight change nothing in the new stores
+            self.webhooks = stores.webhooks
+            self.webhooks.resume()
             self.workflows = stores.workflows
             self.workflows.resume()  # after every other store is in: its watches and wake-ups are the new ones'
+
+    def touch(self) -> None:
+        """Something changed outside an API call or a due job (a delivery's outcome): persistence saves it."""
+        self.revision += 1
 
     def reset(self) -> None:
         """Empty the portal: records gone, definitions back to HubSpot's defaults. Settings and clock stay."""
@@ -189,6 +201,11 @@ class Portal:
                 if isinstance(ticket, Ticket):
                     with self._outbound_lock:
                         self._outbound.add(ticket)
+                    ticket.add_done_callback(self._sent)
+
+    def _sent(self, ticket: Ticket) -> None:
+        with self._outbound_lock:
+            self._outbound.discard(ticket)
 
     def wait_outbound(self) -> None:
         """Wait until every send released so far was attempted and its outcome recorded (a failed one has then
@@ -198,8 +215,6 @@ class Portal:
         for ticket in pending:
             if not ticket.wait(OUTBOUND_WAIT_SECONDS):
                 log.warning("portal %s: a send was not attempted within %s s", self.id, OUTBOUND_WAIT_SECONDS)
-        with self._outbound_lock:
-            self._outbound = {t for t in self._outbound if not t.done()}
 
     def advance(self, delta: timedelta) -> None:
         """Move the clock forward; each job due on the way runs at its own due time, in order, and the sends it
@@ -240,6 +255,9 @@ class Hub:
         self._ticker: threading.Thread | None = None
         self._stopping = threading.Event()
         self.deliveries = DeliveryWorker()  # every portal's outbound HTTP (webhooks, workflow actions)
+        # What is wrong with the hub's own machinery right now (a portal `--state` cannot save), by what it
+        # concerns; GET /_sim/health shows it.
+        self.problems: dict[str, str] = {}
         for declared in self.config.portals:
             self._open(declared)
 

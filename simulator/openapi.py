@@ -35,6 +35,7 @@ from simulator.events.send import BatchEventSend, EventSend
 from simulator.harness.control import ClockCommand, PortalSettingsUpdate
 from simulator.harness.faults import FaultRuleInput
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
+from simulator.lists import requests as lists
 from simulator.openapi_schemas import (
     BOOLEAN,
     JSON,
@@ -47,6 +48,14 @@ from simulator.openapi_schemas import (
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
 from simulator.workflows.definitions import FlowBatchRead, FlowCreate, FlowUpdate, ManualEnroll, SecretValue
 from simulator.workflows.outbox import MAX_MESSAGES
+from simulator.webhooks.apps import (
+    AppSecret,
+    SettingsInput,
+    SubscriptionBatchUpdate,
+    SubscriptionCreate,
+    SubscriptionPatch,
+)
+from simulator.webhooks.outbox import ATTEMPT_LOG_SIZE
 
 
 # Models whose JSON schema pydantic writes: request bodies and the stored shapes returned as they are.
@@ -89,11 +98,23 @@ MODELS: list[type[BaseModel]] = [
     ClockCommand,
     PortalSettingsUpdate,
     FaultRuleInput,
+    lists.ListCreate,
+    lists.ListFilterUpdate,
+    lists.ListSearch,
+    lists.MembershipChange,
+    lists.BatchRecordIds,
+    lists.FolderCreate,
+    lists.ListMove,
     FlowCreate,
     FlowUpdate,
     FlowBatchRead,
     ManualEnroll,
     SecretValue,
+    SettingsInput,
+    SubscriptionCreate,
+    SubscriptionPatch,
+    SubscriptionBatchUpdate,
+    AppSecret,
 ]
 
 
@@ -155,8 +176,14 @@ def _path_schema(name: str) -> dict[str, Any]:
         return {"type": "string", "pattern": "^[0-9]{1,12}$"}
     if name == "toObjectType":
         return {"type": "string", "enum": [t.name for t in OBJECT_TYPES]}
-    if name in ("toObjectId", "ownerId"):
+    if name in ("toObjectId", "ownerId", "listId", "sourceListId", "recordId", "folderId", "newParentFolderId"):
         return {"type": "string", "pattern": "^[0-9]{1,12}$"}
+    if name == "objectTypeId":
+        return {"type": "string", "enum": [t.object_type_id for t in OBJECT_TYPES]}
+    if name == "listName":
+        return {"type": "string", "minLength": 1, "maxLength": 100}
+    if name in ("appId", "subscriptionId"):
+        return {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}
     return {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,40}$"}
 
 
@@ -316,6 +343,53 @@ def events(ops: Operations) -> None:
     ops.add("GET", "/events/v3/events/event-types", "get_event_types", tag="events", responses={200: "EventTypes"})
 
 
+def crm_lists(ops: Operations) -> None:
+    base, tag = "/crm/v3/lists", "lists"
+    filters = {"includeFilters": BOOLEAN}
+    ops.add("POST", f"{base}/", "create_list", tag=tag, body="ListCreate", responses={200: "ListResponse"})
+    ops.add("GET", f"{base}/", "get_lists_by_ids", tag=tag, query={"listIds": array(STRING), **filters},
+            responses={200: "ListsById"})
+    ops.add("POST", f"{base}/search", "search_lists", tag=tag, body="ListSearch", responses={200: "ListSearchResponse"})
+    item = f"{base}/{{listId}}"
+    ops.add("GET", item, "get_list", tag=tag, query=filters, responses={200: "ListResponse"})
+    ops.add("DELETE", item, "delete_list", tag=tag, responses={204: None})
+    ops.add("GET", f"{base}/object-type-id/{{objectTypeId}}/name/{{listName}}", "get_list_by_name", tag=tag,
+            query=filters, responses={200: "ListResponse"})
+    ops.add("PUT", f"{item}/restore", "restore_list", tag=tag, responses={204: None})
+    ops.add("PUT", f"{item}/update-list-name", "update_list_name", tag=tag,
+            query={"listName": STRING, **filters}, responses={200: "ListUpdated"})
+    ops.add("PUT", f"{item}/update-list-filters", "update_list_filters", tag=tag, body="ListFilterUpdate",
+            query={"enrollObjectsInWorkflows": BOOLEAN}, responses={200: "ListUpdated"})
+    cursor = {"after": {"type": "string", "pattern": "^[0-9]+$"}, "before": {"type": "string", "pattern": "^[0-9]+$"},
+              "limit": {"type": "integer", "minimum": 1, "maximum": 250}}  # fmt: skip
+    members = f"{item}/memberships"
+    ops.add("GET", members, "get_memberships", tag=tag, query=cursor, responses={200: "MembershipPage"})
+    ops.add("GET", f"{members}/join-order", "get_memberships_in_join_order", tag=tag, query=cursor,
+            responses={200: "MembershipPage"})
+    ops.add("DELETE", members, "remove_all_list_memberships", tag=tag, responses={204: None})
+    for action in ("add", "remove"):
+        ops.add("PUT", f"{members}/{action}", f"{action}_list_memberships", tag=tag, body="RecordIdList",
+                responses={200: "MembershipsUpdate"})
+    ops.add("PUT", f"{members}/add-and-remove", "add_and_remove_list_memberships", tag=tag, body="MembershipChange",
+            responses={200: "MembershipsUpdate"})
+    ops.add("PUT", f"{members}/add-from/{{sourceListId}}", "add_all_from_source_list", tag=tag,
+            responses={204: None})
+    ops.add("GET", f"{base}/records/{{objectTypeId}}/{{recordId}}/memberships", "get_record_memberships", tag=tag,
+            responses={200: "RecordMemberships"})
+    ops.add("POST", f"{base}/records/memberships/batch/read", "batch_read_record_memberships", tag=tag,
+            body="BatchRecordIds", responses={200: "RecordMembershipsBatch"})
+    folders = f"{base}/folders"
+    ops.add("GET", folders, "get_folder", tag=tag, query={"folderId": {"type": "string", "pattern": "^[0-9]+$"}},
+            responses={200: "ListFolderResponse"})
+    ops.add("POST", folders, "create_folder", tag=tag, body="FolderCreate", responses={200: "ListFolderResponse"})
+    ops.add("PUT", f"{folders}/{{folderId}}/rename", "rename_folder", tag=tag, query={"newFolderName": STRING},
+            responses={200: "ListFolderResponse"})
+    ops.add("PUT", f"{folders}/{{folderId}}/move/{{newParentFolderId}}", "move_folder", tag=tag,
+            responses={200: "ListFolderResponse"})
+    ops.add("PUT", f"{folders}/move-list", "move_list", tag=tag, body="ListMove", responses={204: None})
+    ops.add("DELETE", f"{folders}/{{folderId}}", "delete_folder", tag=tag, responses={204: None})
+
+
 def control(ops: Operations) -> None:
     ops.add("GET", "/_sim/health", "health", tag="control", responses={200: "Health"}, public=True)
     ops.add("POST", "/_sim/reset", "reset_portal", tag="control", responses={204: None})
@@ -364,7 +438,34 @@ def automation_flows(ops: Operations) -> None:
     })  # fmt: skip
 
 
-SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, control, automation_flows)
+def webhooks(ops: Operations) -> None:
+    base = "/webhooks/v3/{appId}"
+    ops.add("GET", f"{base}/settings", "get_webhook_settings", tag="webhooks", responses={200: "WebhookSettings"})
+    ops.add("PUT", f"{base}/settings", "configure_webhook_settings", tag="webhooks", body="SettingsInput",
+            responses={200: "WebhookSettings"})
+    ops.add("DELETE", f"{base}/settings", "clear_webhook_settings", tag="webhooks", responses={204: None})
+    subscriptions = f"{base}/subscriptions"
+    ops.add("GET", subscriptions, "get_subscriptions", tag="webhooks", responses={200: "WebhookSubscriptionList"})
+    ops.add("POST", subscriptions, "create_subscription", tag="webhooks", body="SubscriptionCreate",
+            responses={201: "WebhookSubscription"})
+    ops.add("POST", f"{subscriptions}/batch/update", "batch_update_subscriptions", tag="webhooks",
+            body="SubscriptionBatchUpdate",
+            responses={200: "WebhookSubscriptionBatch", 207: "WebhookSubscriptionBatch"})
+    item = f"{subscriptions}/{{subscriptionId}}"
+    ops.add("GET", item, "get_subscription", tag="webhooks", responses={200: "WebhookSubscription"})
+    ops.add("PATCH", item, "update_subscription", tag="webhooks", body="SubscriptionPatch",
+            responses={200: "WebhookSubscription"})
+    ops.add("DELETE", item, "archive_subscription", tag="webhooks", responses={204: None})
+    ops.add("POST", "/_sim/apps", "set_app_secret", tag="control", body="AppSecret", responses={200: "AppSecret"})
+    ops.add("GET", "/_sim/webhooks/deliveries", "get_webhook_deliveries", tag="control", responses={
+        200: "WebhookAttempts"}, query={
+        "eventId": {"type": "integer", "minimum": 1}, "appId": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "limit": {"type": "integer", "minimum": 0, "maximum": ATTEMPT_LOG_SIZE},
+    })  # fmt: skip
+
+
+SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, crm_lists, control,
+            automation_flows, webhooks)
 
 
 def document() -> dict[str, Any]:

@@ -19,6 +19,7 @@ from simulator.hub import Hub
 
 DEFAULT_THREADS = 8
 DEFAULT_SAVE_SECONDS = 30.0
+SHOWN_TOKEN_CHARS = 9  # "pat-na1-d…": enough to tell declared tokens apart, too little to use one
 log = logging.getLogger(__name__)
 
 
@@ -105,7 +106,7 @@ def serve_forever(
         state.start(save_every)
     server = make_server(hub, host=host, port=port, threads=threads)
     base_url = f"http://{host}:{server.effective_port}"
-    token = config.portals[0].token if config.portals else "pat-local-hubsim"
+    token = masked(config.portals[0].token) if config.portals else "pat-local-hubsim"
     mode = "open: any bearer token gets its own portal" if hub.is_open else f"{len(config.portals)} declared portals"
     print(f"hubsim serving HubSpot at {base_url}  ({mode})", flush=True)
     print(f"  token: {token}", flush=True)
@@ -130,6 +131,11 @@ def serve_forever(
             state.stop()
         hub.close()
     return 0
+
+
+def masked(token: str) -> str:
+    """A token from a config file is a secret someone chose: the console (and its logs) shows only its start."""
+    return f"{token[:min(SHOWN_TOKEN_CHARS, len(token) // 2)]}…"
 
 
 def _refuse(problem: str) -> int:

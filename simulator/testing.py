@@ -110,6 +110,25 @@ class Faults:
         self._control.delete("/_sim/faults").raise_for_status()
 
 
+class Webhooks:
+    """The portal's webhook apps and delivery attempts (the control API's /_sim/apps and /_sim/webhooks)."""
+
+    def __init__(self, control: httpx.Client):
+        self._control = control
+
+    def set_secret(self, app_id: int, client_secret: str) -> None:
+        self._control.post("/_sim/apps", json={"appId": app_id, "clientSecret": client_secret}).raise_for_status()
+
+    def deliveries(self, event_id: int | None = None, app_id: int | None = None,
+                   limit: int | None = None) -> list[dict[str, Any]]:
+        """Every delivery attempt, newest first: eventIds, attemptNumber, status, error, outcome, times."""
+        wanted = {"eventId": event_id, "appId": app_id, "limit": limit}
+        response = self._control.get("/_sim/webhooks/deliveries",
+                                     params={k: v for k, v in wanted.items() if v is not None})
+        response.raise_for_status()
+        return response.json()["results"]
+
+
 class SimPortal:
     """One portal of a running simulator, seen through its token."""
 
@@ -124,6 +143,7 @@ class SimPortal:
         self.clock = Clock(self._control)
         self.journal = Journal(self._control)
         self.faults = Faults(self._control)
+        self.webhooks = Webhooks(self._control)
 
     def client(self, **options: Any) -> httpx.Client:
         """An httpx client for this portal; the caller closes it."""

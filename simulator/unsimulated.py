@@ -33,6 +33,7 @@ AREAS = {
     "/crm/v3/extensions": "CRM extensions",
     "/crm/v3/timeline": "timeline events",
     "/crm/v3/limits": "the CRM limits API",
+    "/crm/v3/lists/idmapping": "the lists id mapping API (legacy list ids)",
     "/crm-object-schemas": "custom object schemas",
     "/marketing": "the marketing APIs",
     "/cms": "the CMS APIs",
@@ -68,6 +69,7 @@ _OBJECT_PATH = re.compile(r"/crm/v3/(?:objects|properties)/([^/]+)")
 _CUSTOM_OBJECT = re.compile(r"2-\d+|p\d+_.+")  # custom object type ids and fully qualified names
 # The date-versioned APIs the hubspot-sdk package calls (/crm/objects/2026-03/contacts, /events/2026-03/send).
 _DATE_VERSIONED = re.compile(r"(?:/[a-z-]+){1,2}/\d{4}-\d{2}(?:-beta)?(?:/.*)?")
+_LIST_EXTRAS = re.compile(r"/crm/v3/lists/\d+/(?:schedule-conversion|size-and-edits-history(?:/.*)?)")
 _TYPE_NAMES = {key: name for name, type_id in OBJECT_TYPES.items() for key in (name, type_id)}
 
 
@@ -84,6 +86,8 @@ def area_of(path: str) -> str | None:
     for prefix, area in AREAS.items():
         if path == prefix or path.startswith(prefix + "/"):
             return area
+    if _LIST_EXTRAS.fullmatch(path):
+        return "list schedule conversion and size history"
     if _DATE_VERSIONED.fullmatch(path):
         return "HubSpot's date-versioned APIs (hubsim serves the /crm/v3, /crm/v4 and /events/v3 paths)"
     return None

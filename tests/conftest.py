@@ -36,6 +36,14 @@ def api(app) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
+def other(app) -> Iterator[httpx.Client]:
+    """A second, fresh portal of the same simulator."""
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://hubsim.test",
+                      headers={"Authorization": "Bearer pat-na1-other"}) as client:  # fmt: skip
+        yield client
+
+
+@pytest.fixture
 def portal(hub: Hub) -> Portal:
     """The portal `api` talks to."""
     return hub.portal(TOKEN)

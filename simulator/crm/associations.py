@@ -31,7 +31,7 @@ from simulator.crm.inputs import AssociationTarget, AssociationType
 from simulator.crm.object_types import ObjectType, resolve
 from simulator.errors import HubSpotError, ValidationError
 from simulator.feed import AssociationChanged, ChangeFeed
-from simulator.wire import WireModel
+from simulator.wire import WireModel, cursor
 
 ASSOCIATION_PAGE_LIMIT = 500  # HubSpot: "Limit 500 per call" on GET .../associations/{toObjectType}
 ON_READ_LIMIT = 500  # associations embedded in a v3 object read (HubSpot pages them; the simulator caps them)
@@ -101,11 +101,10 @@ class AssociationStore:
 
     def page(self, from_type: ObjectType, from_id: str, to_type: ObjectType, *, limit: int, after: str | None):
         """GET /crm/v4/objects/{type}/{id}/associations/{toType}: results and the next cursor (a record id)."""
-        if after is not None and not after.isdigit():
-            raise ValidationError(f"after must be the cursor HubSpot returned, got {after!r}")
+        start = cursor(after)
         found = self.targets(from_type, from_id, to_type)
-        if after is not None:
-            found = [item for item in found if int(item[0]) >= int(after)]
+        if start is not None:
+            found = [item for item in found if int(item[0]) >= start]
         next_after = found[limit][0] if len(found) > limit else None
         return [self._v4_target(to_id, types) for to_id, types in found[:limit]], next_after
 

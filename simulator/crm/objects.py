@@ -29,7 +29,7 @@ from simulator.errors import (
     invalid_property_values,
 )
 from simulator.feed import ChangeFeed, RecordChange, RecordChanged
-from simulator.wire import iso
+from simulator.wire import cursor, is_decimal_id, iso
 
 CALCULATED = "CALCULATED"
 HISTORY_PAGE_LIMIT = 50  # HubSpot: reads with propertiesWithHistory return at most 50 records a page
@@ -124,7 +124,7 @@ class ObjectStore(MergeAndDelete):
 
     def page(self, *, limit: int, after: str | None, archived: bool) -> tuple[list[Record], str | None]:
         """A page in id order; the cursor is the id of the next record, as HubSpot's is."""
-        start = bisect.bisect_left(self._order, int(after)) if after else 0
+        start = bisect.bisect_left(self._order, cursor(after) or 0)
         page: list[Record] = []
         for position in range(start, len(self._order)):
             record = self._records.get(str(self._order[position]))
@@ -471,7 +471,7 @@ class ObjectStore(MergeAndDelete):
         intern = {d.name: d.name for d in known}
         for row in data["records"]:
             record = Record.restore(row, intern)
-            if record.id in self._records or not record.id.isdigit():
+            if record.id in self._records or not is_decimal_id(record.id):
                 raise ValueError(f"{self.type.name} record id {record.id!r} is repeated or not a number")
             self._records[record.id] = record
             self._order.append(int(record.id))

@@ -11,7 +11,7 @@ from pydantic import Field
 from simulator.config import OwnerConfig
 from simulator.crm.properties import PropertyDefinition
 from simulator.errors import ObjectNotFound, PropertyValueError, ValidationError
-from simulator.wire import WireModel, iso
+from simulator.wire import WireModel, cursor, is_decimal_id, iso, shorten
 
 OWNER_PAGE_LIMIT = 500  # HubSpot's owners API pages at most 500
 OWNERS_SHOWN_IN_ERRORS = 20  # an INVALID_OPTION message lists the allowed ids; a big portal's list is cut short
@@ -85,20 +85,21 @@ class OwnerStore:
         self, *, limit: int, after: str | None, email: str | None, archived: bool
     ) -> tuple[list[Owner], str | None]:
         """In id order; the cursor is the next owner's id."""
+        start = cursor(after)
         chosen = [
             o
             for o in self._owners
             if o.archived == archived
             and (email is None or o.email.lower() == email.lower())
-            and (after is None or int(o.id) >= int(after))
+            and (start is None or int(o.id) >= start)
         ]
         return chosen[:limit], (chosen[limit].id if len(chosen) > limit else None)
 
     def get(self, owner_id: str, *, id_property: str = "id", archived: bool = False) -> Owner:
         if id_property not in ("id", "userId"):
             raise ValidationError(f"idProperty must be id or userId, got {id_property!r}")
-        if not owner_id.isdigit():
-            raise ValidationError(f"ownerId must be an integer, got {owner_id!r}")
+        if not is_decimal_id(owner_id):
+            raise ValidationError(f"ownerId must be an integer, got {shorten(owner_id)!r}")
         for owner in self._owners:
             key = owner.id if id_property == "id" else str(owner.user_id_including_inactive)
             if key == owner_id and owner.archived == archived:

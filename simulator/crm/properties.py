@@ -45,7 +45,7 @@ FIELD_TYPES = {
     "phone_number": {"phonenumber"},
 }
 UNIQUE_PROPERTY_LIMIT = 10  # HubSpot: up to 10 unique-value properties per object
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,99}")  # HubSpot's internal names; always fullmatch (`$` takes a final "\n")
 _EDITABLE_WHEN_DEFINED = {"label", "description", "display_order", "hidden", "options"}
 # Default properties whose options live elsewhere, and the object HubSpot says they reference.
 _REFERENCES = {"owner": "OWNER", "pipeline": "PIPELINE", "stage": "PIPELINE_STAGE"}
@@ -231,7 +231,7 @@ class PropertyStore:
             return definition
 
     def _plan_create(self, request: PropertyCreate, taken: set[str]) -> PropertyDefinition:
-        if not _NAME.match(request.name):
+        if not _NAME.fullmatch(request.name):
             raise ValidationError(
                 f"Property name {request.name!r} is invalid: use lowercase letters, digits and underscores, "
                 "starting with a letter"
@@ -345,7 +345,7 @@ class PropertyStore:
 
     def create_group(self, request: PropertyGroupCreate) -> PropertyGroup:
         with self._lock:
-            if not _NAME.match(request.name):
+            if not _NAME.fullmatch(request.name):
                 raise ValidationError(f"Property group name {request.name!r} is invalid")
             if request.name in self._groups and not self._groups[request.name].archived:
                 raise AlreadyExists(f"Property group named '{request.name}' already exists.")

@@ -19,7 +19,7 @@ from simulator.crm.properties import PropertyDefinition
 from simulator.crm.search_filters import Condition, association_condition, compile_filter, value_kind
 from simulator.crm.search_index import SearchIndex
 from simulator.errors import ValidationError
-from simulator.wire import WireModel, decode_json
+from simulator.wire import WireModel, cursor, decode_json
 
 # HubSpot's limits, from the search guide's "Limits" section.
 MAX_FILTER_GROUPS = 5  # "a maximum of five filterGroups"
@@ -160,12 +160,7 @@ class ObjectSearch:
     def _page(after: str | int | None, limit: int) -> tuple[int, int]:
         if not 1 <= limit <= SEARCH_PAGE_LIMIT:
             raise ValidationError(f"limit must be between 1 and {SEARCH_PAGE_LIMIT}, got {limit}")
-        text = "0" if after is None or after == "" else str(after)
-        if not text.isdigit():
-            raise ValidationError(
-                f"after must be the offset HubSpot returned in paging.next.after (an integer), got {after!r}"
-            )
-        offset = int(text)
+        offset = cursor(after) or 0
         if offset + limit > RESULT_WINDOW:
             raise ValidationError(
                 f"Search results are limited to {RESULT_WINDOW:,}: after ({offset}) plus limit ({limit}) goes past "

@@ -11,8 +11,12 @@ from simulator.errors import PropertyValueError
 from simulator.wire import iso
 
 MAX_STRING_LENGTH = 65_536  # HubSpot's limit for string property values
-# Deliberately plain: HubSpot's own check is stricter (it knows top-level domains); see docs/differences.md.
-_EMAIL = re.compile(r"^[^@\s;,]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$")
+# Deliberately plain: HubSpot's own check is stricter (it knows top-level domains); see docs/differences.md. The
+# local part takes no whitespace, control character or RFC 5322 special outside a quoted string (HubSpot refuses
+# quoted local parts); the domain is an ASCII host name. Always fullmatch: `$` would let a final newline through.
+_EMAIL = re.compile(
+    r"[^@\s;,\x00-\x1f\x7f\"()<>\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
+)
 
 
 def as_text(raw: Any) -> str:
@@ -50,10 +54,14 @@ def coerce(definition: Any, raw: Any, current: str | None) -> str | PropertyValu
             name, "INVALID_STRING_LENGTH", f"{name} is longer than {MAX_STRING_LENGTH} characters"
         )
     if name == "email":
-        if not _EMAIL.match(text):
+        if not is_email(text):
             return PropertyValueError(name, "INVALID_EMAIL", f"Email address {text} is invalid")
         return text.lower()  # HubSpot stores email addresses lower-cased
     return text
+
+
+def is_email(text: str) -> bool:
+    return _EMAIL.fullmatch(text) is not None
 
 
 def _number(name: str, text: str) -> str | PropertyValueError:

@@ -22,7 +22,7 @@ from simulator.wire import WireModel, iso
 NAME_LIMIT = 50  # HubSpot: event and event property internal names, at most 50 characters
 LABEL_LIMIT = 100  # HubSpot: event label, at most 100 characters
 PROPERTY_LIMIT = 50  # HubSpot: at most 50 custom properties per event definition
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_NAME = re.compile(r"[a-z][a-z0-9_]*")  # always fullmatch: `$` takes a final newline
 EventPropertyType = Literal["bool", "date", "datetime", "enumeration", "number", "string"]
 FIELD_TYPES = {  # the CRM fieldType each event property type is shown with
     "bool": "booleancheckbox", "date": "date", "datetime": "date", "enumeration": "select", "number": "number",
@@ -113,7 +113,7 @@ def name_from_label(label: str) -> str:
 
 
 def check_name(name: str, what: str) -> None:
-    if len(name) > NAME_LIMIT or not _NAME.match(name):
+    if len(name) > NAME_LIMIT or not _NAME.fullmatch(name):
         raise ValidationError(
             f"{what} {name!r} is invalid: use at most {NAME_LIMIT} lowercase letters, digits and underscores, "
             "starting with a letter",

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from simulator.errors import ValidationError
-from simulator.wire import iso
+from simulator.wire import iso, shorten
 
 Key = tuple[datetime, int]
 _EMPTY: list[Occurrence] = []
@@ -203,7 +203,7 @@ class Timelines:
 
 
 _LAST = 1 << 62  # a seq above every real one
-_CURSOR = re.compile(r"^(-?\d{1,20})_(\d{1,19})$")
+_CURSOR = re.compile(r"(-?[0-9]{1,20})_([0-9]{1,19})")  # always fullmatch: `$` takes a final newline
 
 
 def encode_cursor(key: Key) -> str:
@@ -213,13 +213,13 @@ def encode_cursor(key: Key) -> str:
 
 
 def decode_cursor(text: str) -> Key:
-    match = _CURSOR.match(text)
+    match = _CURSOR.fullmatch(text)
     if match is None or int(match.group(2)) >= _LAST:
-        raise ValidationError(f"after must be a cursor from paging.next.after, got {text!r}")
+        raise ValidationError(f"after must be a cursor from paging.next.after, got {shorten(text)!r}")
     try:
         return _EPOCH + timedelta(microseconds=int(match.group(1))), int(match.group(2))
     except OverflowError:
-        raise ValidationError(f"after must be a cursor from paging.next.after, got {text!r}") from None
+        raise ValidationError(f"after must be a cursor from paging.next.after, got {shorten(text)!r}") from None
 
 
 def _span(found: list[Occurrence], lower: Key | None, upper: Key | None, descending: bool) -> Iterator[Occurrence]:

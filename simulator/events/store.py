@@ -33,6 +33,7 @@ from simulator.events.definitions import (
 from simulator.events.occurrences import Key, Occurrence, Timelines, keep_filter
 from simulator.events.send import SEND_BATCH_LIMIT, EventSend, PlannedSend, SendPlanner, UnknownEmail, live_id
 from simulator.feed import EventOccurred, RecordChanged
+from simulator.wire import cursor
 
 DEFINITION_LIMIT = 500  # HubSpot: 500 event definitions per account
 # HubSpot's documented ceiling is 30 million occurrences a month per account; hubsim keeps at most this many per
@@ -87,11 +88,7 @@ class EventStore:
         with self._lock:
             found = [d for d in self._definitions.values() if needle in d.name or needle in d.label.lower()]
         found.sort(key=lambda d: int(d.id), reverse=descending)
-        start = 0
-        if after:
-            if not after.isdigit():
-                raise ValidationError(f"after must be a cursor from paging.next.after, got {after!r}")
-            start = int(after)
+        start = cursor(after) or 0
         page = found[start : start + limit]
         more = start + limit < len(found)
         return page, len(found), str(start + limit) if more else None

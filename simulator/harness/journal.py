@@ -7,7 +7,6 @@ kept as bytes up to BODY_LIMIT and decoded only when read, so recording stays ch
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import threading
 from collections import deque
@@ -15,8 +14,8 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
-from simulator.errors import ValidationError
-from simulator.wire import iso
+from simulator.errors import HubSpotError, ValidationError
+from simulator.wire import decode_json, iso
 
 DEFAULT_SIZE = 10_000  # entries kept per portal unless POST /_sim/portal {"journalSize": n}
 MAX_SIZE = 100_000
@@ -147,7 +146,7 @@ def _glob(path: str) -> re.Pattern[str]:
 def _status_test(status: str | int):
     """An exact status (429) or a class (4xx)."""
     text = str(status).strip().lower()
-    if text.isdigit():
+    if re.fullmatch(r"[1-5][0-9][0-9]", text):
         return lambda code: code == int(text)
     if re.fullmatch(r"[1-5]xx", text):
         return lambda code: code // 100 == int(text[0])
@@ -164,8 +163,8 @@ def _decode(body: bytes, truncated: bool) -> Any:
         return None
     text = body.decode("utf-8", errors="replace")
     if not truncated:
-        try:
-            return json.loads(text)
-        except ValueError:
+        try:  # the request decoder's bounds: a recorded body too deep for it must not break reading the journal
+            return decode_json(body)
+        except HubSpotError:
             pass
     return text

@@ -80,14 +80,22 @@ class StateDirectory:
     # --- saving -------------------------------------------------------------------------------------------------
 
     def save_changed(self) -> int:
-        """Write every portal changed since its last save; how many were written."""
+        """Write every portal changed since its last save; how many were written. A portal that cannot be saved is
+        logged and shown in GET /_sim/health, tried again next time, and costs the others nothing."""
         with self._save_lock:
             written = 0
             for portal in self.hub.portals():
                 revision = portal.revision
                 if self._saved.get(portal.key) == revision:
                     continue
-                self._write(portal, export_portal(portal))
+                problem = f"state: portal {portal.id}"
+                try:
+                    self._write(portal, export_portal(portal))
+                except Exception as exc:  # a bug or a full disk: the other portals' acknowledged writes still count
+                    log.exception("saving portal %s to %s failed; saving the others", portal.id, self.directory)
+                    self.hub.problems[problem] = f"portal {portal.id} could not be saved to {self.directory}: {exc}"
+                    continue
+                self.hub.problems.pop(problem, None)
                 self._saved[portal.key] = revision
                 written += 1
             return written
@@ -118,7 +126,7 @@ class StateDirectory:
             while not self._stop.wait(every_seconds):
                 try:
                     self.save_changed()
-                except OSError:
+                except Exception:  # the thread must outlive any failure, or nothing is saved any more
                     log.exception("saving the state to %s failed; will try again", self.directory)
 
         self._thread = threading.Thread(target=loop, name="hubsim-state", daemon=True)

@@ -21,8 +21,9 @@ from simulator.crm.owners import OwnerStore
 from simulator.crm.pipelines import Pipeline, PipelineStore
 from simulator.crm.stores import CrmStores, IdSequence
 from simulator.errors import ValidationError
-from simulator.harness.control import PortalSettingsUpdate, update_portal
+from simulator.harness.control import EARLIEST, LATEST, MAX_SPEED, PortalSettingsUpdate, update_portal
 from simulator.hub import Portal
+from simulator.lists.persist import export_lists, restore_lists
 from simulator.wire import body_error
 
 FORMAT = "hubsim-portal"
@@ -31,7 +32,7 @@ SECTIONS = ("format", "version", "settings", "clock", "ids", "owners", "pipeline
             "associations")  # fmt: skip
 # Sections of stores added since version 1 (events, lists, ...): a file from before them lacks them, and a portal
 # restored from it starts those stores empty.
-LATER_SECTIONS: tuple[str, ...] = ("events", "workflows")
+LATER_SECTIONS: tuple[str, ...] = ("events", "lists", "workflows", "webhooks")
 T = TypeVar("T")
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # a restore body may be far bigger than an API call's (100k contacts: ~100 MB)
 
@@ -59,7 +60,9 @@ def export_portal(portal: Portal) -> dict[str, Any]:
             "objects": {t.name: crm.objects(t.name).export() for t in OBJECT_TYPES},
             "associations": crm.associations.export(),
             "events": portal.events.export(),
+            "lists": export_lists(portal.lists),
             "workflows": portal.workflows.export(),
+            "webhooks": portal.webhooks.export(),
         }
 
 
@@ -72,8 +75,12 @@ def restore_portal(portal: Portal, data: Any) -> dict[str, Any]:
     crm = stores.crm
     if "events" in data:
         _read("events", lambda: stores.events.restore(data["events"]))
+    if "lists" in data:
+        _read("lists", lambda: restore_lists(stores.lists, data["lists"]))
     if "workflows" in data:
         _read("workflows", lambda: stores.workflows.restore(data["workflows"]))
+    if "webhooks" in data:
+        _read("webhooks", lambda: stores.webhooks.restore(data["webhooks"]))
     with portal.lock:
         update_portal(portal, settings)
         portal.clock.freeze()  # held still while it is set, so `now` is exact; then it runs again if it ran
@@ -102,12 +109,18 @@ def _check_envelope(data: Any) -> None:
 
 
 def _clock(section: Any) -> tuple[datetime, bool, float]:
+    """The control API's bounds hold for a restored clock too: a speed of 1e308 or NaN, or a year-9999 `now`, would
+    leave a portal that answers every request (its reset included) with a 500."""
     now = datetime.fromisoformat(section["now"])
     if now.tzinfo is None:
         raise ValueError("clock.now needs a time zone")
     frozen, speed = section["frozen"], section["speed"]
-    if not isinstance(frozen, bool) or not isinstance(speed, int | float) or speed <= 0:
-        raise ValueError("clock.frozen must be a boolean and clock.speed a positive number")
+    if not isinstance(frozen, bool) or not isinstance(speed, int | float) or isinstance(speed, bool):
+        raise ValueError("clock.frozen must be a boolean and clock.speed a number")
+    if not EARLIEST <= now <= LATEST:
+        raise ValueError(f"clock.now must fall between {EARLIEST.date()} and {LATEST.date()}, as POST /_sim/clock's")
+    if not 0 < speed <= MAX_SPEED:  # NaN fails this too
+        raise ValueError(f"clock.speed must be above 0 and at most {MAX_SPEED:g}, as POST /_sim/clock's")
     return now.astimezone(UTC), frozen, float(speed)
 
 

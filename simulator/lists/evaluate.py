@@ -40,7 +40,7 @@ from simulator.lists.language import (
     UnifiedEventsBranch,
     UnifiedEventsFilter,
 )
-from simulator.lists.operations import OccurrenceItem, compile_operation, resolver, within
+from simulator.lists.operations import OccurrenceItem, compile_operation, within
 from simulator.lists.timing import TICK, Probe, from_ms, relative_crossing, shift
 
 Path = tuple[str, ...]
@@ -53,6 +53,7 @@ class Sources(Protocol):
     def record(self, type_name: str, record_id: str) -> Any | None: ...
     def linked(self, type_name: str, record_id: str, to_type: str, association_type_id: int) -> list[str]: ...
     def timeline(self, type_name: str, record_id: str, event_type_id: str) -> Sequence[Any]: ...
+    def event_type_id(self, key: str) -> str | None: ...
     def is_member(self, list_id: str, record_id: str) -> bool: ...
     def known_property(self, type_name: str, name: str) -> bool: ...
     def list_type(self, list_id: str) -> str | None: ...
@@ -178,6 +179,10 @@ class Compiler:
             raise ValidationError("hubsim evaluates UNIFIED_EVENTS branches with filters, not nested filterBranches")
         if not all(isinstance(f, PropertyFilter) for f in filters):
             raise ValidationError("The filters of a UNIFIED_EVENTS branch must be PROPERTY filters on the event")
+        canonical = self.sources.event_type_id(event_type_id)
+        if canonical is None:
+            raise ValidationError(f"Event type {event_type_id} does not exist", context={"eventTypeId": [event_type_id]})
+        event_type_id = canonical
         self.reads.events.add((path, event_type_id))
         tests = [compile_operation(f.property, f.operation, set()) for f in filters]
         windows = [window(r, set()) for r in refine_bys if r is not None and not isinstance(r, NumOccurrences)]

@@ -223,8 +223,9 @@ def _rolling_updated(prop: str, op: RollingPropertyUpdatedOperation) -> Test:
         at = _last_written(item, prop)
         if at is None:
             return include
+        probe.until(at)
         probe.until(at + span + TICK)
-        return (at >= probe.now - span) == updated
+        return (probe.now - span <= at <= probe.now) == updated
 
     return test
 

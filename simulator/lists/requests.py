@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from simulator.errors import ValidationError
 from simulator.wire import WireModel
 
 ProcessingType = Literal["MANUAL", "DYNAMIC", "SNAPSHOT"]
@@ -62,3 +63,17 @@ class FolderCreate(WireModel):
 class ListMove(WireModel):
     list_id: str
     new_folder_id: str
+
+
+def record_ids(payload: Any) -> list[str]:
+    """The body of memberships add/remove: a JSON array of record ids (numbers are accepted as their digits)."""
+    if not isinstance(payload, list):
+        raise ValidationError("Invalid input JSON: the body must be an array of record ids")
+    if len(payload) > MEMBERSHIP_CHANGE_LIMIT:
+        raise ValidationError(f"At most {MEMBERSHIP_CHANGE_LIMIT} record ids can be changed at once")
+    ids = []
+    for item in payload:
+        if isinstance(item, bool) or not isinstance(item, str | int):
+            raise ValidationError(f"Invalid input JSON: record ids must be strings, got {item!r}")
+        ids.append(str(item))
+    return ids

@@ -7,21 +7,29 @@ change is published on the portal's feed as MembershipChanged (workflows read it
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from simulator.crm.object_types import ObjectType, UnknownObjectType, resolve
 from simulator.crm.stores import CrmStores
 from simulator.errors import HubSpotError, ObjectNotFound, ValidationError
-from simulator.feed import MembershipChanged
+from simulator.feed import MembershipChanged, RecordChanged
 from simulator.lists.engine import Engine, OnChange, Watch
-from simulator.lists.language import AssociationInListFilter, FilterBranch, InListFilter, parse_branch
+from simulator.lists.folders import ROOT, Folder, FolderStore
+from simulator.lists.language import AssociationInListFilter, FilterBranch, InListFilter
+from simulator.lists.parsing import parse_branch
 from simulator.lists.requests import ListCreate
 
-Timeline = Callable[[str, str, str], Sequence[Any]]
+
+
+class Events(Protocol):
+    """What lists read of the portal's event store (interfaces.md)."""
+
+    def definition(self, key: str) -> Any | None: ...
+    def timeline(self, object_type: str, object_id: str, event_type_id: str) -> Sequence[Any]: ...
+
 RESTORE_WINDOW = timedelta(days=90)  # HubSpot: a deleted list can be restored for 90 days
 
 
@@ -53,18 +61,19 @@ class ObjectList:
 class ListStore:
     def __init__(self, crm: CrmStores, lock: threading.RLock, now: Callable[[], datetime],
                  schedule_at: Callable[[datetime, Callable[[datetime], None]], None],
-                 processing_delay: Callable[[], timedelta] = lambda: timedelta(0),
-                 timeline: Timeline = lambda type_name, record_id, event_type_id: ()):  # fmt: skip
+                 events: Events, processing_delay: Callable[[], timedelta] = lambda: timedelta(0)):  # fmt: skip
         self._crm = crm
         self._lock = lock
         self._now = now
         self._feed = crm.feed
         self._processing_delay = processing_delay
-        self.timeline = timeline  # the event store's contact timelines, once a portal has one
+        self._events = events
         self._lists: dict[str, ObjectList] = {}
-        self._ids = itertools.count(1)
+        self._next_id = 1
         self._schedule_at = schedule_at
         self.engine = Engine(crm.feed, self, now, schedule_at, self._live_records, self._linked_any)
+        self.folders = FolderStore(now, self._lists_in)
+        crm.feed.subscribe(self._record_gone, RecordChanged)
 
     # --- the API the workflow engine builds on (interfaces.md) --------------------------------------------------
 
@@ -102,6 +111,13 @@ class ListStore:
     def _live_records(self, type_name: str) -> Iterable[Any]:
         return self._crm.objects(type_name).records()
 
+    def timeline(self, type_name: str, record_id: str, event_type_id: str) -> Sequence[Any]:
+        return self._events.timeline(type_name, record_id, event_type_id)
+
+    def event_type_id(self, key: str) -> str | None:
+        definition = self._events.definition(key)
+        return definition.object_type_id if definition is not None else None
+
     def is_member(self, list_id: str, record_id: str) -> bool:
         found = self._lists.get(list_id)
         return found is not None and found.deleted_at is None and record_id in found.members
@@ -118,12 +134,13 @@ class ListStore:
     def create(self, request: ListCreate) -> ObjectList:
         object_type = _object_type(request.object_type_id)
         with self._lock:
-            self._check_name(request.name, object_type)
+            self._check_name(request.name)
             branch = self._plan_branch(request.processing_type, request.filter_branch, object_type)
-            folder_id = str(request.list_folder_id) if request.list_folder_id not in (None, 0, "0") else None
+            folder_id = self.folders.check(str(request.list_folder_id) if request.list_folder_id is not None else None)
             now = self._now()
-            found = ObjectList(str(next(self._ids)), request.name, object_type, request.processing_type, branch, now)
+            found = ObjectList(str(self._next_id), request.name, object_type, request.processing_type, branch, now)
             found.folder_id = folder_id
+            self._next_id += 1
             self._lists[found.id] = found
             self._start(found)
             return found
@@ -171,7 +188,7 @@ class ListStore:
 
         return follow
 
-    def _check_name(self, name: str, object_type: ObjectType, *, other_than: str | None = None) -> None:
+    def _check_name(self, name: str, *, other_than: str | None = None) -> None:
         for found in self._lists.values():
             if found.deleted_at is None and found.id != other_than and found.name.lower() == name.lower():
                 raise ValidationError(f"A list named {found.name!r} already exists (list {found.id})",
@@ -201,6 +218,34 @@ class ListStore:
     def all(self) -> list[ObjectList]:
         return [found for found in self._lists.values() if found.deleted_at is None]
 
+    def reference_count(self, list_id: str) -> int:
+        return sum(1 for other in self.all() if list_id in _lists_read(other.branch))
+
+    def _lists_in(self, folder_id: str) -> list[str]:
+        wanted = None if folder_id == ROOT else folder_id
+        return [found.id for found in self.all() if found.folder_id == wanted]
+
+    def create_folder(self, name: str, parent_id: str | None) -> Folder:
+        with self._lock:
+            return self.folders.create(name, parent_id)
+
+    def rename_folder(self, folder_id: str, name: str | None) -> Folder:
+        with self._lock:
+            return self.folders.rename(folder_id, name)
+
+    def move_folder(self, folder_id: str, parent_id: str) -> Folder:
+        with self._lock:
+            return self.folders.move(folder_id, parent_id)
+
+    def delete_folder(self, folder_id: str) -> None:
+        with self._lock:
+            self.folders.delete(folder_id)
+
+    def move_list(self, list_id: str, folder_id: str) -> None:
+        with self._lock:
+            found = self.get(list_id)
+            found.folder_id = self.folders.check(folder_id)
+
     def delete(self, list_id: str) -> None:
         with self._lock:
             found = self.get(list_id)
@@ -219,7 +264,7 @@ class ListStore:
             found = self._lists.get(list_id)
             if found is None or found.deleted_at is None or self._now() - found.deleted_at > RESTORE_WINDOW:
                 raise ListNotFound(list_id)
-            self._check_name(found.name, found.object_type, other_than=list_id)
+            self._check_name(found.name, other_than=list_id)
             found.deleted_at = None
             found.updated_at = self._now()
             if found.processing_type == "DYNAMIC":
@@ -241,7 +286,7 @@ class ListStore:
             found = self.get(list_id)
             if not name:
                 raise ValidationError("listName is required")
-            self._check_name(name, found.object_type, other_than=list_id)
+            self._check_name(name, other_than=list_id)
             found.name, found.updated_at, found.version = name, self._now(), found.version + 1
             return found
 
@@ -343,8 +388,43 @@ class ListStore:
             if found.object_type is object_type and record_id in found.members
         ]
 
+    def _record_gone(self, change: RecordChanged) -> None:
+        """A record archived, merged away or deleted leaves the lists kept by hand too (DYNAMIC ones follow it)."""
+        if change.change not in ("archived", "merged", "deleted"):
+            return
+        for found in self.all():
+            if found.watch is None and found.object_type.name == change.object_type and change.object_id in found.members:
+                self._leave(found, [change.object_id])
+
     def processing_status(self, found: ObjectList) -> str:
         return "PROCESSING" if self._now() < found.ready_at else "COMPLETE"
+
+    # --- snapshots (simulator.lists.persist) -------------------------------------------------------------------
+
+    @property
+    def next_id(self) -> int:
+        return self._next_id
+
+    @next_id.setter
+    def next_id(self, value: int) -> None:
+        self._next_id = value
+
+    def every_list(self) -> list[ObjectList]:
+        """Every list, deleted ones too, in id order."""
+        return sorted(self._lists.values(), key=lambda found: int(found.id))
+
+    def adopt(self, found: ObjectList) -> None:
+        self._lists[found.id] = found
+
+    def follow(self, found: ObjectList, checks: Iterable[tuple[str, datetime]]) -> None:
+        """A restored DYNAMIC list follows its filters again from its saved members and pending window checks."""
+        found.watch = self.engine.watch(found.branch, found.object_type, self._follower(found), joined=found.members)
+        found.members = found.watch.joined
+        for record_id, due in checks:
+            self.engine.restore_wake(found.watch, record_id, due)
+
+    def pending_checks(self, found: ObjectList) -> list[tuple[str, datetime]]:
+        return self.engine.wakes(found.watch) if found.watch is not None else []
 
     # --- the portal's life ----------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from simulator.crm.object_types import resolve
 from simulator.crm.values import parse_datetime
 from simulator.errors import ValidationError
 from simulator.hub import Hub, Portal
-from simulator.wire import WireModel, decode_json
+from simulator.wire import WireModel, decode_json, parse_integer, shorten
 
 M = TypeVar("M", bound=WireModel)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,7 +66,7 @@ def query_bool(name: str, default: bool = False) -> bool:
         return default
     lowered = raw.lower()
     if lowered not in ("true", "false"):
-        raise ValidationError(f"Query parameter {name} must be true or false, got {raw!r}")
+        raise ValidationError(f"Query parameter {name} must be true or false, got {shorten(raw)!r}")
     return lowered == "true"
 
 
@@ -74,10 +74,9 @@ def query_int(name: str, default: int, *, minimum: int = 1, maximum: int | None 
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError(f"Query parameter {name} must be an integer, got {raw!r}") from None
+    value = parse_integer(raw)
+    if value is None:
+        raise ValidationError(f"Query parameter {name} must be an integer, got {shorten(raw)!r}")
     if value < minimum or (maximum is not None and value > maximum):
         bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
         raise ValidationError(f"Query parameter {name} must be {bounds}, got {value}")

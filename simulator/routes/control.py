@@ -11,7 +11,7 @@ from simulator.harness.control import update_portal as apply_portal_update
 from simulator.harness.faults import FaultRuleInput
 from simulator.harness.journal import MAX_SIZE as MAX_JOURNAL_SIZE
 from simulator.harness.snapshot import MAX_SNAPSHOT_BYTES, export_portal, restore_portal
-from simulator.routes.common import body, json_body, portal, query_int, query_str
+from simulator.routes.common import body, hub, json_body, portal, query_int, query_str
 
 bp = Blueprint("control", __name__, url_prefix="/_sim")
 JOURNAL_PAGE = 100  # entries GET /_sim/journal returns unless `limit` says otherwise
@@ -26,6 +26,9 @@ def public(view):
 @bp.get("/health")
 @public
 def health():
+    problems = hub().problems
+    if problems:  # still serving, but something (a --state save) needs a look
+        return {"status": "degraded", "version": simulator.__version__, "problems": sorted(problems.values())}
     return {"status": "ok", "version": simulator.__version__}
 
 

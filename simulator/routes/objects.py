@@ -19,7 +19,6 @@ from simulator.crm.inputs import (
 )
 from simulator.crm.objects import HISTORY_PAGE_LIMIT, LIST_PAGE_LIMIT
 from simulator.crm.search import SearchRequest
-from simulator.errors import ValidationError
 from simulator.routes.common import body, portal, query_bool, query_int, query_list, query_str, requires
 
 bp = Blueprint("objects", __name__, url_prefix="/crm/v3/objects")
@@ -32,10 +31,7 @@ def get_page(object_type: str):
     store = portal().objects(object_type)
     with_history = query_list("propertiesWithHistory") or []
     limit = query_int("limit", 10, maximum=HISTORY_PAGE_LIMIT if with_history else LIST_PAGE_LIMIT)
-    after = query_str("after")
-    if after is not None and not after.isdigit():
-        raise ValidationError(f"after must be the cursor HubSpot returned (a record id), got {after!r}")
-    records, next_after = store.page(limit=limit, after=after, archived=query_bool("archived"))
+    records, next_after = store.page(limit=limit, after=query_str("after"), archived=query_bool("archived"))
     properties, associations = query_list("properties"), query_list("associations") or []
     page = {
         "results": [

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, request
 
 from simulator.crm.owners import OWNER_PAGE_LIMIT
-from simulator.errors import ValidationError
 from simulator.routes.common import portal, query_bool, query_int, query_str, requires
 
 bp = Blueprint("owners", __name__, url_prefix="/crm/v3/owners")
@@ -17,11 +16,8 @@ READ = "crm.objects.owners.read"
 @bp.get("/")
 @requires(READ)
 def get_page():
-    after = query_str("after")
-    if after is not None and not after.isdigit():
-        raise ValidationError(f"after must be the cursor HubSpot returned, got {after!r}")
     owners, next_after = portal().crm.owners.page(
-        limit=query_int("limit", 100, maximum=OWNER_PAGE_LIMIT), after=after, email=query_str("email"),
+        limit=query_int("limit", 100, maximum=OWNER_PAGE_LIMIT), after=query_str("after"), email=query_str("email"),
         archived=query_bool("archived"),
     )  # fmt: skip
     page: dict = {"results": [o.dump() for o in owners]}

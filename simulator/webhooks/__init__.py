@@ -1,1 +1,1 @@
-"""Webhooks v3: apps and their subscriptions, signed deliveries with HubSpot's retries, and the hub's delivery worker."""
+"""Webhooks v3: apps and their subscriptions, signed deliveries with HubSpot's retries, the hub's delivery worker."""

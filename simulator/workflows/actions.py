@@ -14,7 +14,7 @@ from simulator.crm.inputs import AssociationInput, AssociationTarget, Associatio
 from simulator.crm.object_types import CONTACTS, DEALS, TASKS, ObjectType
 from simulator.crm.object_types import resolve as resolve_type
 from simulator.errors import HubSpotError
-from simulator.wire import iso
+from simulator.wire import is_decimal_id, iso
 from simulator.workflows.definitions import SingleConnectionAction
 from simulator.workflows.steps import DONE, FAILED, NOT_SIMULATED, SKIPPED, Outcome, Run
 from simulator.workflows.values import FieldProblem, check_value, duration, render, resolve
@@ -75,7 +75,7 @@ class DelayUntil:
 def _moment(raw: str) -> datetime | None:
     if not raw:
         return None
-    if raw.isdigit():
+    if is_decimal_id(raw):  # epoch milliseconds; "²".isdigit() is true too
         return datetime.fromtimestamp(int(raw) / 1000, UTC)
     try:
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))

@@ -11,7 +11,7 @@ from typing import Any
 from simulator.batch import BatchResult, check_batch_size
 from simulator.crm.object_types import CONTACTS, resolve
 from simulator.errors import Conflict, HubSpotError, ObjectNotFound, ValidationError
-from simulator.wire import iso
+from simulator.wire import cursor, iso
 from simulator.workflows.definitions import FlowBatchRead, FlowBody, FlowCreate, FlowUpdate
 from simulator.workflows.graph import Compiled, compile_flow
 
@@ -143,11 +143,10 @@ class FlowStore:
         return flow
 
     def page(self, *, limit: int, after: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        if after is not None and not after.isdigit():
-            raise ValidationError(f"after must be the cursor HubSpot returned, got {after!r}")
+        start = cursor(after)
         ordered = sorted(self._flows.values(), key=lambda f: int(f.id))
-        if after is not None:
-            ordered = [f for f in ordered if int(f.id) >= int(after)]
+        if start is not None:
+            ordered = [f for f in ordered if int(f.id) >= start]
         next_after = ordered[limit].id if len(ordered) > limit else None
         return [f.listing() for f in ordered[:limit]], next_after
 

@@ -51,15 +51,17 @@ def test_serve_prints_a_base_url_and_a_token_that_work():
 
 def test_serve_with_a_config_is_strict(tmp_path):
     config = tmp_path / "hubsim.yaml"
-    config.write_text("portals:\n  - token: pat-na1-fixed\n    tier: starter\n    timeZone: Europe/Berlin\n")
-    process, url, token = start("--config", str(config))
+    token = "pat-na1-fixed-0c7d-4e1a"
+    config.write_text(f"portals:\n  - token: {token}\n    tier: starter\n    timeZone: Europe/Berlin\n")
+    process, url, shown = start("--config", str(config))
     try:
-        assert token == "pat-na1-fixed"
         assert httpx.get(f"{url}/crm/v3/objects/contacts", headers={"Authorization": "Bearer nope"}).status_code == 401
         settings = httpx.get(f"{url}/_sim/portal", headers={"Authorization": f"Bearer {token}"}).json()
         assert (settings["tier"], settings["timeZone"]) == ("starter", "Europe/Berlin")
     finally:
         stop(process)
+    assert shown == "pat-na1-f…"  # a declared token is a secret: only its start is printed
+    assert token not in process.stdout.read()  # nor in the curl hint
 
 
 @pytest.mark.parametrize("content", ["portals: [{token: ''}]", "portals: [{token: t, tier: gold}]", "{{{"])

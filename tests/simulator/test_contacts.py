@@ -194,6 +194,19 @@ def test_trace_ids_on_every_input_allow_partial_success(api):
     assert body["errors"][0]["category"] == "VALIDATION_ERROR"
 
 
+@pytest.mark.parametrize("trace_ids", [["t1", None], [None, "t2"], ["t1", "t1"]],
+                         ids=["only-the-good-one", "only-the-bad-one", "one-shared-by-both"])
+def test_partial_success_needs_a_distinct_trace_id_on_every_input(api, trace_ids):
+    inputs = [{"properties": {"email": "a@acme.io"}}, {"properties": {"email": "broken"}}]
+    for item, trace_id in zip(inputs, trace_ids, strict=True):
+        if trace_id is not None:
+            item["objectWriteTraceId"] = trace_id
+    response = api.post(f"{CONTACTS}/batch/create", json={"inputs": inputs})
+    assert response.status_code == 400
+    assert "INVALID_EMAIL" in response.json()["message"]
+    assert api.get(CONTACTS).json()["results"] == []  # the good input was not written either
+
+
 def test_batch_create_with_an_existing_email_is_the_same_conflict(api):
     ann = create(api, email="ann@acme.io")
     response = api.post(f"{CONTACTS}/batch/create", json={"inputs": [

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import httpx
 import pytest
 
+import simulator
 from simulator import Hub, create_app
 from simulator.config import HubConfig
+from simulator.harness import persistence
 from simulator.harness.persistence import StateDirectory, StateError
+from simulator.harness.snapshot import export_portal
 from simulator.hub import token_key
 
 CONTACTS = "/crm/v3/objects/contacts"
@@ -77,9 +81,43 @@ def test_a_failed_write_leaves_the_previous_save_intact(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "fsync", torn_fsync)
-    with pytest.raises(OSError):
-        state.save_changed()
+    assert state.save_changed() == 0  # logged and shown in /_sim/health (see below), not raised into the saver
     assert [p.read_bytes() for p in tmp_path.iterdir()] == [before]  # no temporary file left either
+
+
+def test_one_portal_failing_to_save_costs_the_others_nothing_and_shows_in_health(tmp_path, monkeypatch):
+    hub = Hub()
+    with client(hub, "good") as good, client(hub, "bad") as bad:
+        good.post(CONTACTS, json={"properties": {"email": "good@acme.io"}})
+        bad.post(CONTACTS, json={"properties": {"email": "bad@acme.io"}})
+        broken = hub.portal("bad")
+
+        def export(portal):
+            if portal is broken:
+                raise ValueError("Out of range float values are not JSON compliant")
+            return export_portal(portal)
+
+        monkeypatch.setattr(persistence, "export_portal", export)
+        state = StateDirectory(tmp_path, hub)
+        state.start(every_seconds=0.01)
+        deadline = time.monotonic() + 10
+        while not (list(tmp_path.glob("portal-*.json")) and hub.problems) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert [p.name for p in tmp_path.glob("portal-*.json")] == [f"portal-{token_key('good')}.json"]
+        health = good.get("/_sim/health").json()
+        assert health["status"] == "degraded"
+        assert health["problems"] == [
+            f"portal {broken.id} could not be saved to {tmp_path}: Out of range float values are not JSON compliant"
+        ]
+
+        good.post(CONTACTS, json={"properties": {"email": "later@acme.io"}})  # the saver goes on: later writes land
+        monkeypatch.setattr(persistence, "export_portal", export_portal)
+        state.stop()  # saves what the thread has not saved yet (it may already have saved both)
+        assert good.get("/_sim/health").json() == {"status": "ok", "version": simulator.__version__}
+    restarted = Hub()
+    assert StateDirectory(tmp_path, restarted).load() == 2
+    with client(restarted, "good") as again:
+        assert len(again.get(CONTACTS).json()["results"]) == 2
 
 
 def test_leftover_temporary_files_are_ignored(tmp_path):

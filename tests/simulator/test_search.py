@@ -87,6 +87,8 @@ SEMANTICS = [
     ("firstname", ["Ann", "ANN", "Bob", None], {"operator": "IN", "values": ["ann", "bob"]}, [0, 1, 2]),
     ("firstname", ["Ann", "ANN", "Bob", None], {"operator": "IN", "values": ["Ann"]}, []),
     ("firstname", ["Ann", "Bob", "carl", None], {"operator": "LT", "value": "BZ"}, [0, 1]),
+    ("firstname", ["Ann", "ann", "Bob", None], {"operator": "NEQ", "value": "Ann"}, [2, 3]),
+    ("firstname", ["Ann", "aNN", "Bob", None], {"operator": "NOT_IN", "values": ["ann"]}, [2, 3]),
     # booleans are "true" / "false"
     ("is_trial", ["true", "false", None], {"operator": "EQ", "value": "true"}, [0]),
     ("is_trial", ["true", "false", None], {"operator": "NEQ", "value": "TRUE"}, [1, 2]),
@@ -212,7 +214,7 @@ def _filters(count: int) -> list[dict]:
         ({"limit": 0}, "limit must be between 1 and 200, got 0"),
         ({"after": "9995", "limit": 10}, "Search results are limited to 10,000: after (9995) plus limit (10)"),
         ({"after": "10000"}, "Search results are limited to 10,000: after (10000) plus limit (10)"),
-        ({"after": "abc"}, "after must be the offset HubSpot returned in paging.next.after (an integer), got 'abc'"),
+        ({"after": "abc"}, "after must be the cursor HubSpot returned in paging.next.after (a non-negative integer"),
         ({"sorts": ["firstname", "lastname"]}, "Only one sort rule can be applied to a search; got 2"),
         ({"filterGroups": [{"filters": []}]}, "filterGroups[0] has no filters; a filter group needs at least one"),
     ],

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import copy
 
-import httpx
 import pytest
+
+from simulator.harness.snapshot import SnapshotError, restore_portal
 
 SNAPSHOT = "/_sim/snapshot"
 SECTIONS = {"format", "version", "settings", "clock", "ids", "owners", "pipelines", "properties", "objects",
-            "associations", "events", "workflows"}  # fmt: skip
-
-
-@pytest.fixture
-def other(app):
-    """A second, fresh portal of the same simulator."""
-    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://hubsim.test",
-                      headers={"Authorization": "Bearer pat-na1-other"}) as client:  # fmt: skip
-        yield client
+            "associations", "events", "lists", "workflows", "webhooks"}  # fmt: skip
 
 
 def populate(api) -> dict[str, str]:
@@ -141,3 +134,37 @@ def test_something_else_than_a_snapshot_is_refused(other):
     assert response.json()["message"] == (
         'Invalid snapshot: not a hubsim portal snapshot (expected "format": "hubsim-portal"). Nothing was restored.'
     )
+
+
+@pytest.mark.parametrize(
+    ("clock", "problem"),
+    [
+        ({"speed": 1e308}, "clock: clock.speed must be above 0 and at most 100000"),
+        ({"speed": float("nan")}, "clock: clock.speed must be above 0"),
+        ({"speed": float("inf")}, "clock: clock.speed must be above 0"),
+        ({"speed": True}, "clock: clock.frozen must be a boolean and clock.speed a number"),
+        ({"now": "9999-01-01T00:00:00+00:00"}, "clock: clock.now must fall between 1970-01-01 and 9000-01-01"),
+        ({"now": "1969-12-31T23:59:59+00:00"}, "clock: clock.now must fall between"),
+    ],
+)
+def test_a_restored_clock_obeys_the_control_apis_bounds(api, other, hub, clock, problem):
+    populate(api)
+    snapshot = api.get(SNAPSHOT).json()
+    snapshot["clock"].update(clock)
+    other.post("/_sim/clock", json={"freeze": True})
+    before = other.get(SNAPSHOT).json()
+    with pytest.raises(SnapshotError) as refused:  # NaN and inf cannot travel as JSON: restore in-process
+        restore_portal(hub.portal("pat-na1-other"), snapshot)
+    assert refused.value.message.startswith(f"Invalid snapshot: {problem}")
+    assert other.get(SNAPSHOT).json() == before
+    assert other.post("/_sim/reset").status_code == 204
+
+
+def test_a_year_9999_snapshot_is_refused_over_http_and_the_portal_keeps_answering(api, other):
+    snapshot = api.get(SNAPSHOT).json()
+    snapshot["clock"].update({"now": "9999-12-31T00:00:00+00:00", "speed": 1e308})
+    response = other.post(SNAPSHOT, json=snapshot)
+    assert response.status_code == 400
+    assert "clock.now must fall between" in response.json()["message"]
+    assert other.get("/crm/v3/objects/contacts").status_code == 200
+    assert other.post("/_sim/reset").status_code == 204

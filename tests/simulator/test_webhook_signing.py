@@ -48,3 +48,12 @@ def test_the_sdk_refuses_a_v3_timestamp_older_than_five_minutes():
     with pytest.raises(InvalidSignatureTimestampError):
         Signature.is_valid(signature_v3("s", "POST", URL, BODY, stale), "s", BODY.decode(), URL, "POST", "v3",
                            str(stale))
+
+
+def test_an_app_signs_requests_with_its_secret_for_other_senders(api, portal):
+    api.post("/_sim/apps", json={"appId": 42, "clientSecret": "forty-two"})
+    headers = portal.webhooks.signature_headers(42, "POST", URL, BODY)
+    assert Signature.is_valid(headers["X-HubSpot-Signature-v3"], "forty-two", BODY.decode(), URL, "POST", "v3",
+                              headers["X-HubSpot-Request-Timestamp"])
+    default = portal.webhooks.signature_headers(7, "POST", URL, BODY)  # never configured: the documented default
+    assert Signature.is_valid(default["X-HubSpot-Signature"], "hubsim-client-secret", BODY.decode(), URL, "POST", "v1")

@@ -58,7 +58,7 @@ def test_an_error_status_is_told_as_not_ok():
 
 
 def test_concurrency_is_bounded_and_submit_never_blocks():
-    with Receiver(lambda n: (200, 0.4)) as receiver:
+    with Receiver(lambda n: (200, 1.0)) as receiver:
         worker = DeliveryWorker(concurrency=2)
         started = time.perf_counter()
         tickets = [worker.submit(Delivery(receiver.url, body=b"[]")) for _ in range(4)]
@@ -66,8 +66,8 @@ def test_concurrency_is_bounded_and_submit_never_blocks():
         assert all(t.wait(5) for t in tickets)
         total = time.perf_counter() - started
         worker.close()
-    assert submitted < 0.2  # the caller never waits for a receiver
-    assert total >= 0.8  # four sends of 0.4 s, two at a time
+    assert submitted < 0.8  # the caller never waits for a receiver (one wait would be 1 s)
+    assert total >= 2.0  # four sends of 1 s, two at a time
 
 
 def test_advance_waits_for_the_sends_due_jobs_released_and_their_retries():
@@ -94,3 +94,30 @@ def test_advance_waits_for_the_sends_due_jobs_released_and_their_retries():
         (start + timedelta(hours=1, minutes=30), 500),
         (start + timedelta(hours=2, minutes=30), 200),
     ]
+
+
+def test_sends_released_by_api_calls_are_forgotten_once_attempted():
+    portal = Portal(1, PortalConfig(token="t"))
+    with Receiver() as receiver:
+        for _ in range(3):
+            portal.schedule(timedelta(0), lambda due: [lambda: portal.deliveries.submit(Delivery(receiver.url))])
+        portal.run_due()  # what an API call does: release, never wait
+        deadline = time.monotonic() + 5
+        while portal._outbound and time.monotonic() < deadline:  # nothing accumulates on a server never advanced
+            time.sleep(0.01)
+        portal.deliveries.close()
+    assert len(receiver.received) == 3
+    assert portal._outbound == set()
+
+
+def test_a_full_queue_refuses_at_once_with_an_error_outcome():
+    with Receiver(lambda n: (200, 0.5)) as receiver:
+        worker = DeliveryWorker(concurrency=1, max_queued=1)
+        seen = []
+        tickets = [worker.submit(Delivery(receiver.url, on_done=seen.append)) for _ in range(4)]
+        refused = [t for t in tickets if t.done() and t.outcome.error and "wait for a sender" in t.outcome.error]
+        assert all(t.wait(5) for t in tickets)
+        worker.close()
+    # one waits (maybe a second, once the sender took the first), the rest are refused and told at once
+    assert tickets[0] not in refused and 2 <= len(refused) <= 3 and len(seen) == 4
+    assert len(receiver.received) == 4 - len(refused)
