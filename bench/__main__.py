@@ -42,6 +42,9 @@ def main(names: list[str]) -> int:
                 row.get("notes", ""),
             )
     console.print(table)
+    if names and RESULTS.is_file():  # a partial run replaces the rows of the modules it ran, keeps the others
+        kept = [r for r in json.loads(RESULTS.read_text())["results"] if r.get("module") not in modules]
+        rows = kept + rows
     RESULTS.write_text(json.dumps({
         "takenAt": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
