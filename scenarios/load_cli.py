@@ -108,6 +108,7 @@ def run_load(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace, console, stack: ExitStack) -> dict[str, Any]:
     import httpx
 
+    from scenarios.budget_cli import forecast
     from simulator.testing import SimPortal
 
     locustfile = LOAD_DIR / PROFILES[args.profile][0]

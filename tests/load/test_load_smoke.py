@@ -46,6 +46,7 @@ def test_each_profile_runs_within_the_allowance_and_reports_it(tmp_path, profile
     assert (figures["failures"], figures["serverErrors"], figures["problems"], figures["gate"]) == (0, 0, [], [])
     assert summary_line in result.stdout  # Locust's own summary
     assert "OK no 10-second window above the allowance of 100" in result.stdout
+    assert "Rate budget at" in result.stdout and figures["budget"]["policies"][0]["policy"] == "tenSecondly"
     assert {"run_stats.csv", "run_stats_history.csv", "report.html"} <= {p.name for p in (tmp_path / "reports").iterdir()}
 
 
