@@ -1,88 +1,132 @@
-"""`hubsim demo` / `make demo`: start a simulator and play a short scripted CRM walkthrough against it.
+"""`hubsim demo`: the PLG loop end to end on this machine, offline, then the funnel report.
 
-The walkthrough talks plain HTTP, exactly as an integration would; every step prints what it sent and what HubSpot
-(here, hubsim) answered.
+hubsim starts in-process on loopback; the PLG playbook is installed through the API; a seeded scenario is played
+step by step through the real sync core (scoring.sync) over HTTP while the portal's clock keeps up, so lists update
+and workflows fire as they would in HubSpot; simulated reps work the tasks the workflows assign and touch the users,
+which changes their odds to buy. At the end the CRM is read back and measured against the scenario's ground truth.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
 
 import httpx
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from scenarios.journeys import ScenarioRun
+from scenarios.metrics import Behaviour, compute
+from scenarios.model import load_scenario
+from scenarios.playbook import install as install_playbook
+from scenarios.readout import read_crm
+from scenarios.report import print_tables, write
+from scenarios.reps import SalesReps
+from scenarios.runner import STEP, PortalClock, Player, Progress as Step
+from scoring.client import HubSpotClient
+from scoring.sync import Sync
 from simulator.testing import Simulator
 
-START = datetime(2030, 3, 2, 9, 0, tzinfo=UTC)
-SIGNUPS = [
-    ("ann@northwind.io", "Ann", "Lee", "VP Engineering"),
-    ("raj@contoso.com", "Raj", "Patel", "Developer"),
-    ("mia@fabrikam.co", "Mia", "Jensen", "Head of Growth"),
-]
+DECIDED = ("customer", "churned", "inactive")  # where a workspace owner's journey ends
+DEMO_TIER = "enterprise"  # the tier a PLG company running this playbook would have (190 calls per 10 s)
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(m|h|d)$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
-def run_demo(console: Console | None = None) -> int:
-    console = console or Console()
-    with Simulator() as sim, sim.client() as hubspot:
-        console.rule("[bold]hubsim walkthrough[/bold]")
-        console.print(f"HubSpot is simulated at [cyan]{sim.base_url}[/cyan] (token [dim]{sim.token}[/dim])")
-        sim.clock.freeze()
-        sim.clock.set(START)
-        console.print(f"The portal's clock is frozen at {START:%Y-%m-%d %H:%M} UTC")
-
-        step(console, "Define a custom property for product-qualified-lead scores",
-             hubspot.post("/crm/v3/properties/contacts", json={
-                 "name": "pql_score", "label": "PQL score", "type": "number", "fieldType": "number",
-                 "groupName": "contactinformation"}))
-
-        upsert = hubspot.post("/crm/v3/objects/contacts/batch/upsert", json={"inputs": [
-            {"id": email, "idProperty": "email",
-             "properties": {"firstname": first, "lastname": last, "jobtitle": title, "lifecyclestage": "lead"}}
-            for email, first, last, title in SIGNUPS]})
-        step(console, f"Upsert {len(SIGNUPS)} product sign-ups by email", upsert)
-        ids = {r["properties"]["email"]: r["id"] for r in upsert.json()["results"]}
-
-        sim.clock.advance(days=3)
-        console.print("[dim]... three days pass on the simulated clock[/dim]")
-        step(console, "Ann's usage makes her a PQL: set her score and lifecycle stage",
-             hubspot.patch(f"/crm/v3/objects/contacts/{ids['ann@northwind.io']}",
-                           json={"properties": {"pql_score": "82", "lifecyclestage": "salesqualifiedlead"}}))
-
-        step(console, "Sign-up form posts Ann again: HubSpot's duplicate rule answers 409",
-             hubspot.post("/crm/v3/objects/contacts", json={"properties": {"email": "ann@northwind.io"}}))
-        step(console, "A typo in a lifecycle stage is refused the HubSpot way",
-             hubspot.patch(f"/crm/v3/objects/contacts/{ids['raj@contoso.com']}",
-                           json={"properties": {"lifecyclestage": "sql"}}))
-
-        history = hubspot.get(f"/crm/v3/objects/contacts/{ids['ann@northwind.io']}",
-                              params={"propertiesWithHistory": "lifecyclestage"}).json()
-        table = Table(title="Ann's lifecycle stage, newest first")
-        table.add_column("value")
-        table.add_column("when (simulated)")
-        for entry in history["propertiesWithHistory"]["lifecyclestage"]:
-            table.add_row(entry["value"], entry["timestamp"])
-        console.print(table)
-
-        contacts = hubspot.get("/crm/v3/objects/contacts",
-                               params={"properties": "email,jobtitle,lifecyclestage,pql_score"}).json()["results"]
-        table = Table(title="Contacts in the simulated portal")
-        for column in ("id", "email", "jobtitle", "lifecyclestage", "pql_score"):
-            table.add_column(column)
-        for contact in contacts:
-            p = contact["properties"]
-            table.add_row(contact["id"], p["email"], p["jobtitle"], p["lifecyclestage"], p.get("pql_score") or "")
-        console.print(table)
-        console.rule("done")
-    return 0
+def duration(text: str) -> timedelta:
+    """`15m`, `4h`, `1.5d`."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like 15m, 4h or 2d")
+    return timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
 
 
-def step(console: Console, title: str, response: httpx.Response) -> None:
-    colour = "green" if response.is_success else "yellow"
-    console.print(f"[bold]{title}[/bold]")
-    console.print(f"  {response.request.method} {response.request.url.path} -> [{colour}]{response.status_code}"
-                  f"[/{colour}]")
-    if not response.is_success:
-        error = response.json()
-        detail = error["errors"][0]["message"] if error.get("errors") else error["message"]
-        console.print(f"  [dim]{error['category']}: {detail}[/dim]")
+@dataclass
+class DemoOptions:
+    scenario: str = "plg-default"
+    users: int = 2000
+    days: int = 60
+    seed: int = 7
+    tail_days: int = 0  # keep playing the journeys of those signed up this long after the last signup day
+    rep_response: timedelta = timedelta(minutes=15)
+    step: timedelta = STEP
+    out: Path = Path("out/demo")
+    serve: bool = False
+
+
+@dataclass
+class DemoResult:
+    metrics: dict
+    report: Path
+    metrics_file: Path
+    counts: dict = field(default_factory=dict)
+
+
+def run_demo(options: DemoOptions, console: Console, *,
+             install: Callable[[httpx.Client], dict] = install_playbook,
+             wait: Callable[[str, str], None] | None = None) -> DemoResult:
+    """`wait(base_url, token)` holds the simulator up after the report when `serve` (default: until Ctrl-C)."""
+    scenario = load_scenario(options.scenario)
+    with Simulator() as sim, sim.client(timeout=60) as control:
+        sim.settings(tier=DEMO_TIER)
+        console.rule(f"[bold]hubsim demo[/bold]: {scenario.name}, {options.users:,} signups over {options.days} days")
+        console.print(f"HubSpot is simulated at [cyan]{sim.base_url}[/cyan]")
+        clock = PortalClock(control)
+        # One polite client for the sync and the reps: its limiter counts in hubsim's rate-limit time (wall time
+        # plus every clock advance), so together they keep to the windows hubsim enforces.
+        hubspot = HubSpotClient(sim.base_url, sim.token, timeout=30, clock=lambda: time.monotonic() + clock.advanced)
+        sync = Sync(hubspot)
+        sync.ensure_schema()  # the playbook's lists and workflows read the properties and events it defines
+        installed = install(control)
+        console.print(f"Playbook installed: {', '.join(installed) or 'nothing'}")
+        run = ScenarioRun(scenario, users=options.users, days=options.days, seed=options.seed)
+        behaviour, emails = Behaviour(), {}
+
+        def observe(event) -> None:
+            behaviour.observe(event)
+            if event.event == "signed_up":
+                emails[event.email] = event.user
+
+        reps = SalesReps(hubspot, response=options.rep_response, users_by_email=emails)
+        with Progress(TextColumn("[bold]day[/bold]"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.fields[events]:>8,} events · {task.fields[leads]:>5,} leads worked"),
+                      TimeElapsedColumn(), console=console, transient=False) as bar:
+            task = bar.add_task("days", total=options.days + options.tail_days, events=0, leads=0)
+
+            def progress(step: Step) -> None:
+                bar.update(task, completed=step.days, events=step.events, leads=reps.worked)
+
+            player = Player(sync, clock=clock, step=options.step, on_event=observe,
+                            progress=progress)
+            player.play_run(run, until=run.end + timedelta(days=options.tail_days), interventions=reps)
+        truth = run.ground_truth()
+        accounts = behaviour.with_truth(truth)
+        account_of_email = {u["email"]: u["account"] for u in run.users()}
+        outbox = control.get("/_sim/outbox").json()["results"]
+        read_crm(hubspot, {a.account: a for a in accounts}, account_of_email, reps.deals, outbox)
+        metrics = compute(accounts, start=run.start, end=run.now)
+        metrics["run"] = {"scenario": scenario.name, "users": options.users, "days": options.days,
+                          "seed": options.seed, "rep_response_minutes": options.rep_response / timedelta(minutes=1),
+                          "events": player.events, "installed": installed,
+                          "undecided": sum(u.role == "owner" and u.stage not in DECIDED for u in truth.users)}
+        print_tables(metrics, console)
+        report, metrics_file = write(metrics, options.out, title=f"hubsim demo: {scenario.name}")
+        console.print(f"Report: [cyan]{escape(str(report))}[/cyan] · metrics: [cyan]{escape(str(metrics_file))}[/cyan]")
+        if options.serve:
+            console.print(f"The simulator stays up: [cyan]{sim.base_url}[/cyan] (token [dim]{sim.token}[/dim])")
+            console.print(f"Inspector: [cyan]{sim.base_url}/_sim/ui?token={sim.token}[/cyan] · Ctrl-C to stop")
+            (wait or _forever)(sim.base_url, sim.token)
+        return DemoResult(metrics, report, metrics_file)
+
+
+def _forever(base_url: str, token: str) -> None:
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass

@@ -163,6 +163,14 @@ class ScenarioRun:
             raise KeyError(f"no user {user_id!r} has signed up yet")
         return self._user_profile(self._users[user_id])
 
+    def account(self, account_id: str) -> dict:
+        """One account's profile, as `accounts` lists it (ids are acc_<number>, numbered in creation order)."""
+        digits = account_id.removeprefix("acc_")
+        number = int(digits) if digits.isdigit() and account_id.startswith("acc_") else 0
+        if not 0 < number <= len(self._accounts):
+            raise KeyError(f"no account {account_id!r} has been created yet")
+        return self._account_profile(self._accounts[number - 1])
+
     def accounts(self) -> Iterator[dict]:
         """Accounts (workspaces) created so far, with their company and billing state, in creation order."""
         return map(self._account_profile, self._accounts)

@@ -34,9 +34,9 @@ def add_sync_command(commands: argparse._SubParsersAction) -> None:
     sync.add_argument("--state", type=Path, help=f"directory of the outbox (default: ./{OUTBOX_FILE})")
     sync.add_argument("--no-events", action="store_true", help="properties only: no custom behavioral events")
     sync.add_argument("--replay-dead-letters", action="store_true", help="send dead-lettered records again")
-    sync.add_argument("--ten-secondly", type=int, default=190, help="the account's 10-second limit (190)")
-    sync.add_argument("--budget", type=float, default=0.9, help="share of the limit this sync may use (0.9)")
-    sync.add_argument("--chunk", type=int, default=CHUNK, help=f"events a push (default {CHUNK})")
+    sync.add_argument("--ten-secondly", type=int, default=190, help="the account's 10-second limit")
+    sync.add_argument("--budget", type=float, default=0.9, help="share of the limit this sync may use")
+    sync.add_argument("--chunk", type=int, default=CHUNK, help="events a push")
     sync.add_argument("--timeout", type=float, default=10.0, help="seconds before a request is given up")
     sync.add_argument("--quiet", action="store_true", help="no progress bar")
     sync.set_defaults(run=run_sync)
@@ -58,6 +58,7 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 def run_sync(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
 
     from scoring.client import HubSpotClient, HubSpotError, Unavailable
     from scoring.scores import from_iso
@@ -70,10 +71,10 @@ def run_sync(args: argparse.Namespace) -> int:
     try:
         model, mapping = load_model(args.model), load_mapping(args.mapping)
     except ModelError as error:
-        console.print(f"[red]{error}[/red]")
+        console.print(f"[red]{escape(str(error))}[/red]")
         return 2
     if not args.events.is_file():
-        console.print(f"[red]no events file {args.events}[/red]")
+        console.print(f"[red]no events file {escape(str(args.events))}[/red]")
         return 2
     folder = args.events.parent
     users_path, accounts_path = args.users or folder / "users.jsonl", args.accounts or folder / "accounts.jsonl"
@@ -99,7 +100,7 @@ def run_sync(args: argparse.Namespace) -> int:
             if args.replay_dead_letters:
                 console.print(f"replayed {sync.replay_dead_letters(last)} dead letters")
     except (Unavailable, HubSpotError) as error:
-        console.print(f"[red]stopped: {error}[/red] — run the same command again to resume")
+        console.print(f"[red]stopped: {escape(str(error))}[/red] — run the same command again to resume")
         code = 3
     finally:
         _summary(console, sync, time.monotonic() - started)
@@ -164,6 +165,7 @@ def _summary(console, sync, elapsed: float) -> None:
 
 def run_calibrate(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from scoring.calibrate import calibrate
@@ -175,13 +177,13 @@ def run_calibrate(args: argparse.Namespace) -> int:
     try:
         model = load_model(args.model)
     except ModelError as error:
-        console.print(f"[red]{error}[/red]")
+        console.print(f"[red]{escape(str(error))}[/red]")
         return 2
     run = args.run_dir
     needed = [run / name for name in ("events.jsonl", "users.jsonl", "accounts.jsonl", "truth_users.jsonl")]
     missing = [str(p) for p in needed if not p.is_file()]
     if missing:
-        console.print(f"[red]missing {', '.join(missing)}: calibrate reads a generated scenario run[/red]")
+        console.print(f"[red]missing {escape(', '.join(missing))}: calibrate reads a generated scenario run[/red]")
         return 2
     accounts = {row["account"]: row for row in read_jsonl(run / "accounts.jsonl")}
     users = {row["user"]: row for row in read_jsonl(run / "users.jsonl")}

@@ -29,12 +29,14 @@ from simulator.errors import MethodNotAllowed as HubSpotMethodNotAllowed
 from simulator.hub import Hub, Portal
 from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
+from simulator.request_log import NOTE
 from simulator.routes import (
     associations, control, events, flows, lists, objects, owners, pipelines, properties, webhooks,
     workflows_control,
 )
 from simulator.routes.common import required_scope
-from simulator.unsimulated import area_of
+from simulator.ui import pages as inspector
+from simulator.unsimulated import area_of, object_area
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
@@ -59,7 +61,7 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     app.json.compact = True
     app.json.mimetype = JSON_MIMETYPE
     blueprints = (objects, properties, associations, owners, pipelines, events, lists, flows, control,
-                  workflows_control)
+                  workflows_control, inspector)
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(webhooks.bp)
@@ -188,6 +190,11 @@ def _meter_and_record(response: Response) -> Response:
         return response
     settings = portal.settings
     decision = state.get("rate")
+    fault = state.get("fault")
+    not_simulated = state.get("not_simulated", False)
+    # for `hubsim serve`'s request log (request_log.py): one tuple, read after the answer is sent
+    req.environ[NOTE] = (portal.id, decision.policy_name if decision is not None else None,
+                         fault.action.kind if fault is not None else None, not_simulated)
     if decision is not None:
         response.headers.extend(decision.headers(secondly=settings.secondly_headers))
         if decision.rejected and settings.retry_after:
@@ -204,8 +211,8 @@ def _meter_and_record(response: Response) -> Response:
             response_body=b"" if response.is_streamed else response.get_data(),
             correlation_id=response.headers.get("X-HubSpot-Correlation-Id"),
             throttled_by=decision.policy_name if decision is not None else None,
-            not_simulated=state.get("not_simulated", False),
-            fault=state.fault.describe() if state.get("fault") is not None else None,
+            not_simulated=not_simulated,
+            fault=fault.describe() if fault is not None else None,
         )
     return response
 
@@ -244,7 +251,7 @@ def _error_response(error: HubSpotError) -> Response:
 
 
 def _hubspot_error(error: HubSpotError) -> Response:
-    area = area_of(request.path) if isinstance(error, UnknownObjectType) else None
+    area = object_area(request.path) if isinstance(error, UnknownObjectType) else None
     return _error_response(NotSimulated(area, request.method, request.path) if area else error)
 
 

@@ -131,7 +131,8 @@ class Portal:
             processing_delay=lambda: timedelta(milliseconds=self.settings.list_processing_delay_ms),
         )
         workflows = WorkflowEngine(crm, lock=self.lock, now=self.clock.now, portal_id=self.id,
-                                   schedule_at=self.schedule_at, lists=lambda: lists)
+                                   schedule_at=self.schedule_at, deliveries=self.deliveries, events=lambda: events,
+                                   lists=lambda: lists, webhooks=lambda: webhooks)
         webhooks = WebhookStore(self.id, self.lock, self.clock.now, crm, self.schedule_at, self.deliveries,
                                 changed=self.touch)
         return PortalStores(crm, searches, events, lists, workflows, webhooks)

@@ -56,6 +56,7 @@ from simulator.webhooks.apps import (
     SubscriptionPatch,
 )
 from simulator.webhooks.outbox import ATTEMPT_LOG_SIZE
+from simulator.workflows.playbook import PlaybookInstall
 
 
 # Models whose JSON schema pydantic writes: request bodies and the stored shapes returned as they are.
@@ -115,6 +116,7 @@ MODELS: list[type[BaseModel]] = [
     SubscriptionPatch,
     SubscriptionBatchUpdate,
     AppSecret,
+    PlaybookInstall,
 ]
 
 
@@ -416,6 +418,24 @@ def control(ops: Operations) -> None:
     ops.add("DELETE", "/_sim/faults/{ruleId}", "delete_fault", tag="control", responses={204: None})
 
 
+def inspector(ops: Operations) -> None:
+    """The inspector's HTML pages: the portal is chosen by ?token= (or its cookie, or the bearer token)."""
+    page = {"token": STRING}
+    ops.add("GET", "/_sim/ui", "inspector_overview", tag="inspector", query=page, responses={200: None}, public=True)
+    ops.add("GET", "/_sim/ui/contacts", "inspector_contacts", tag="inspector", responses={200: None}, public=True,
+            query={**page, "q": STRING, "stage": STRING, "offset": {"type": "integer", "minimum": 0}})
+    ops.add("GET", "/_sim/ui/contacts/{contactId}", "inspector_contact", tag="inspector", query=page,
+            responses={200: None, 404: "Error"}, public=True)
+    ops.add("GET", "/_sim/ui/funnel", "inspector_funnel", tag="inspector", query=page, responses={200: None},
+            public=True)
+    ops.add("GET", "/_sim/ui/lists", "inspector_lists", tag="inspector", query=page, responses={200: None},
+            public=True)
+    ops.add("GET", "/_sim/ui/workflows", "inspector_workflows", tag="inspector", query=page, responses={200: None},
+            public=True)
+    ops.add("GET", "/_sim/ui/journal", "inspector_journal", tag="inspector", responses={200: None}, public=True,
+            query={**page, "method": STRING, "path": STRING, "status": STRING})
+
+
 def automation_flows(ops: Operations) -> None:
     base = "/automation/v4/flows"
     ops.add("GET", f"{base}/", "get_flows", tag="flows", query=PAGE, responses={200: "FlowPage"})
@@ -426,10 +446,14 @@ def automation_flows(ops: Operations) -> None:
     ops.add("GET", item, "get_flow", tag="flows", responses={200: "Flow"})
     ops.add("PUT", item, "update_flow", tag="flows", body="FlowUpdate", responses={200: "Flow"})
     ops.add("DELETE", item, "delete_flow", tag="flows", responses={204: None})
+    ops.add("GET", "/_sim/workflows", "get_workflows", tag="control", responses={200: "WorkflowOverview"})
     flow = "/_sim/workflows/{flowId}"
     ops.add("GET", f"{flow}/enrollments", "get_enrollments", tag="control", query={"objectId": STRING},
             responses={200: "Enrollments"})
     ops.add("POST", f"{flow}/enroll", "enroll", tag="control", body="ManualEnroll", responses={200: "EnrollResult"})
+    ops.add("GET", "/_sim/workflows/playbook", "get_playbook", tag="control", responses={200: "Playbook"})
+    ops.add("POST", "/_sim/workflows/playbook", "install_playbook", tag="control", body="PlaybookInstall",
+            responses={201: "Flow"})
     ops.add("PUT", "/_sim/workflows/secrets/{name}", "set_workflow_secret", tag="control", body="SecretValue",
             responses={204: None})
     ops.add("GET", "/_sim/outbox", "get_outbox", tag="control", responses={200: "Outbox"}, query={
@@ -465,7 +489,7 @@ def webhooks(ops: Operations) -> None:
 
 
 SECTIONS = (crm_objects, crm_properties, crm_associations, crm_owners, crm_pipelines, events, crm_lists, control,
-            automation_flows, webhooks)
+            automation_flows, webhooks, inspector)
 
 
 def document() -> dict[str, Any]:

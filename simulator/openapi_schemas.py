@@ -325,10 +325,16 @@ RESPONSE_SCHEMAS |= {
                       state={"type": "string", "enum": ["ACTIVE", "WAITING", "COMPLETED", "UNENROLLED"]},
                       history=array(obj(["at", "event"], at=DATETIME, event=STRING)), nextActionId=STRING,
                       waitingUntil=DATETIME),
+    "WorkflowOverview": obj(["results"], results=array(obj(
+        ["flowId", "name", "isEnabled", "counts"], flowId=STRING, name=STRING, isEnabled=BOOLEAN,
+        counts={"type": "object", "additionalProperties": INTEGER}))),
     "Enrollments": obj(["flowId", "counts", "results"], flowId=STRING,
                        counts={"type": "object", "additionalProperties": INTEGER}, results=array(ref("Enrollment"))),
     "EnrollResult": obj(["flowId", "results"], flowId=STRING, results=array(
         obj(["objectId", "enrolled"], objectId=STRING, enrolled=BOOLEAN, enrollmentId=STRING, reason=STRING))),
+    "Playbook": obj(["results"], results=array(obj(
+        ["name", "flowName", "description", "events", "properties"], name=STRING, flowName=STRING,
+        description=STRING, events=array(STRING), properties=array(STRING)))),
     "Outbox": obj(["results"], results=array(obj(
         ["id", "type", "flowId", "actionId", "objectId", "subject", "body", "sentAt"],
         id=STRING, type={"type": "string", "enum": ["MARKETING_EMAIL", "INTERNAL_EMAIL", "IN_APP_NOTIFICATION"]},

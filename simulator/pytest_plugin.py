@@ -5,17 +5,20 @@
     def test_sync_survives_an_outage(hubspot_sim): ...
 
 The marker starts the test's portal with those settings (any POST /_sim/portal key), a frozen clock and fault rules.
+pytest loads this module in every session once hubsim is installed: the simulator itself loads when a test first
+asks for a fixture, not here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from simulator.testing import SimPortal, Simulator
+if TYPE_CHECKING:
+    from simulator.testing import SimPortal, Simulator
 
 MARKER = "hubspot"
 
@@ -30,6 +33,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def hubspot_sim_server() -> Iterator[Simulator]:
+    from simulator.testing import Simulator
+
     with Simulator() as sim:
         yield sim
 
@@ -40,13 +45,14 @@ def hubspot_sim(hubspot_sim_server: Simulator, request: pytest.FixtureRequest) -
     handle = hubspot_sim_server.portal()
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None:
-        _arrange(handle, **marker.kwargs)
+        arrange(handle, **marker.kwargs)
     yield handle
     handle.close()
     hubspot_sim_server.hub.drop(handle.token)
 
 
-def _arrange(handle: SimPortal, *, frozen_at: str | datetime | None = None, faults: Any = (), **settings: Any):
+def arrange(handle: SimPortal, *, frozen_at: str | datetime | None = None, faults: Any = (), **settings: Any) -> None:
+    """What the `hubspot` marker's arguments ask of a fresh portal."""
     if settings:
         handle.settings(**settings)
     if frozen_at is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import logging
 import signal
@@ -16,6 +17,7 @@ from simulator.app import create_app
 from simulator.config import ConfigError, HubConfig, load_config
 from simulator.harness.persistence import StateDirectory, StateError
 from simulator.hub import Hub
+from simulator.request_log import RequestLog
 
 DEFAULT_THREADS = 8
 DEFAULT_SAVE_SECONDS = 30.0
@@ -23,9 +25,12 @@ SHOWN_TOKEN_CHARS = 9  # "pat-na1-d…": enough to tell declared tokens apart, t
 log = logging.getLogger(__name__)
 
 
-def make_server(hub: Hub, *, host: str = "127.0.0.1", port: int = 0, threads: int = DEFAULT_THREADS):
-    """A waitress server for `hub`, bound but not yet serving; port 0 picks a free one (`server.effective_port`)."""
-    return wsgi_server(create_app(hub), host=host, port=port, threads=threads)
+def make_server(hub: Hub, *, host: str = "127.0.0.1", port: int = 0, threads: int = DEFAULT_THREADS,
+                request_log: RequestLog | None = None):
+    """A waitress server for `hub`, bound but not yet serving; port 0 picks a free one (`server.effective_port`).
+    `request_log` wraps the app: it gets one line per request."""
+    app = create_app(hub)
+    return wsgi_server(app if request_log is None else request_log.wrap(app), host=host, port=port, threads=threads)
 
 
 class _KeepAliveTask(WSGITask):
@@ -86,6 +91,7 @@ def serve_forever(
     state_dir: str | None = None,
     save_every: float = DEFAULT_SAVE_SECONDS,
     admin_token: str | None = None,
+    log_requests: bool = True,
 ) -> int:
     try:
         config = load_config(config_path) if config_path else HubConfig()
@@ -97,14 +103,21 @@ def serve_forever(
         return _refuse(f"serving on {host} exposes the control API (/_sim) to the network: give --admin-token "
                        "(or adminToken in the config), which /_sim calls must then send as X-HubSim-Admin-Token")
     hub = Hub(config)
+    request_log = RequestLog(sys.stdout) if log_requests else None
+    try:
+        server = make_server(hub, host=host, port=port, threads=threads, request_log=request_log)
+    except OSError as exc:
+        hub.close()
+        return _refuse(_cannot_listen(host, port, exc))
     state = StateDirectory(state_dir, hub) if state_dir else None
     if state is not None:
         try:
             loaded = state.load()
         except StateError as exc:
+            server.close()
+            hub.close()
             return _refuse(str(exc))
         state.start(save_every)
-    server = make_server(hub, host=host, port=port, threads=threads)
     base_url = f"http://{host}:{server.effective_port}"
     token = masked(config.portals[0].token) if config.portals else "pat-local-hubsim"
     mode = "open: any bearer token gets its own portal" if hub.is_open else f"{len(config.portals)} declared portals"
@@ -130,7 +143,17 @@ def serve_forever(
         if state is not None:
             state.stop()
         hub.close()
+        if request_log is not None:
+            request_log.close()
     return 0
+
+
+def _cannot_listen(host: str, port: int, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} is in use: try --port 0 or another port"
+    if error.errno == errno.EACCES:
+        return f"no permission to listen on port {port}: try a port above 1023, or --port 0"
+    return f"cannot listen on {host}:{port}: {error.strerror or error}"
 
 
 def masked(token: str) -> str:

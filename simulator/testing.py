@@ -129,6 +129,54 @@ class Webhooks:
         return response.json()["results"]
 
 
+class Workflows:
+    """The portal's workflows as a test sees them: enroll records, read what each flow did to them."""
+
+    def __init__(self, control: httpx.Client):
+        self._control = control
+
+    def _call(self, method: str, path: str, **options: Any) -> Any:
+        response = self._control.request(method, path, **options)
+        response.raise_for_status()
+        return response.json()
+
+    def enroll(self, flow_id: str, *object_ids: str) -> list[dict[str, Any]]:
+        """Enroll records now (the flow must be on); one result per record: enrolled, or the reason why not."""
+        return self._call("POST", f"/_sim/workflows/{flow_id}/enroll", json={"objectIds": list(object_ids)})["results"]
+
+    def enrollments(self, flow_id: str, object_id: str | None = None) -> list[dict[str, Any]]:
+        params = {"objectId": object_id} if object_id else {}
+        return self._call("GET", f"/_sim/workflows/{flow_id}/enrollments", params=params)["results"]
+
+    def overview(self) -> list[dict[str, Any]]:
+        """Every flow of the portal with its enrollment counts."""
+        return self._call("GET", "/_sim/workflows")["results"]
+
+    def counts(self, flow_id: str) -> dict[str, int]:
+        """enrolled, records, active, waiting, completed, unenrolled."""
+        return self._call("GET", f"/_sim/workflows/{flow_id}/enrollments")["counts"]
+
+    def history(self, object_id: str, flow_id: str | None = None) -> list[dict[str, Any]]:
+        """Every enrollment of the record (in one flow, or in all of them), each with its history."""
+        flow_ids = [flow_id] if flow_id else self._flow_ids()
+        found = [e for f in flow_ids for e in self.enrollments(f, object_id)]
+        return sorted(found, key=lambda e: int(e["enrollmentId"]))
+
+    def install(self, name: str, *, enabled: bool = True, **event_type_ids: str) -> dict[str, Any]:
+        """Install a playbook flow (GET /_sim/workflows/playbook lists them); returns the created flow."""
+        body = {"name": name, "isEnabled": enabled, "eventTypeIds": event_type_ids}
+        return self._call("POST", "/_sim/workflows/playbook", json=body)
+
+    def _flow_ids(self) -> list[str]:
+        ids, after = [], None
+        while True:
+            page = self._call("GET", "/automation/v4/flows", params={"after": after} if after else {})
+            ids += [f["id"] for f in page["results"]]
+            after = page.get("paging", {}).get("next", {}).get("after")
+            if after is None:
+                return ids
+
+
 class SimPortal:
     """One portal of a running simulator, seen through its token."""
 
@@ -144,6 +192,7 @@ class SimPortal:
         self.journal = Journal(self._control)
         self.faults = Faults(self._control)
         self.webhooks = Webhooks(self._control)
+        self.workflows = Workflows(self._control)
 
     def client(self, **options: Any) -> httpx.Client:
         """An httpx client for this portal; the caller closes it."""
@@ -164,6 +213,12 @@ class SimPortal:
         response = self._control.get("/_sim/usage")
         response.raise_for_status()
         return response.json()
+
+    def outbox(self, **filters: str) -> list[dict[str, Any]]:
+        """Emails and notifications the portal's workflows sent, oldest first (filters: flowId, objectId, type)."""
+        response = self._control.get("/_sim/outbox", params=filters)
+        response.raise_for_status()
+        return response.json()["results"]
 
     def close(self) -> None:
         self._control.close()

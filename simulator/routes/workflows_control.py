@@ -5,10 +5,16 @@ from __future__ import annotations
 from flask import Blueprint
 
 from simulator.routes.common import body, portal, query_int, query_str
+from simulator.workflows import playbook
 from simulator.workflows.definitions import ManualEnroll, SecretValue
 from simulator.workflows.outbox import MAX_MESSAGES
 
 bp = Blueprint("workflows_control", __name__, url_prefix="/_sim")
+
+
+@bp.get("/workflows")
+def get_workflows():
+    return portal().workflows.overview()
 
 
 @bp.get("/workflows/<flow_id>/enrollments")
@@ -25,6 +31,16 @@ def enroll(flow_id: str):
 def set_secret(name: str):
     portal().workflows.set_secret(name, body(SecretValue).value)
     return "", 204
+
+
+@bp.get("/workflows/playbook")
+def get_playbook():
+    return {"results": [playbook.describe(name) for name in playbook.names()]}
+
+
+@bp.post("/workflows/playbook")
+def install_playbook():
+    return portal().workflows.install_playbook(body(playbook.PlaybookInstall)), 201
 
 
 @bp.get("/outbox")

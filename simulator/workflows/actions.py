@@ -16,7 +16,7 @@ from simulator.crm.object_types import resolve as resolve_type
 from simulator.errors import HubSpotError
 from simulator.wire import is_decimal_id, iso
 from simulator.workflows.definitions import SingleConnectionAction
-from simulator.workflows.steps import DONE, FAILED, NOT_SIMULATED, SKIPPED, Outcome, Run
+from simulator.workflows.steps import FAILED, NOT_SIMULATED, SKIPPED, Outcome, Run
 from simulator.workflows.values import FieldProblem, check_value, duration, render, resolve
 
 DELAY, DELAY_UNTIL, CREATE_TASK, MARKETING_EMAIL, SET_PROPERTY = "0-1", "0-35", "0-3", "0-4", "0-5"

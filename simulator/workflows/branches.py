@@ -64,9 +64,6 @@ class ABTestStep:
 
 
 def compile_list_branch(action: ListBranchAction, env: Any) -> ListBranchStep:
-    lists = env.lists()
-    if lists is None:
-        raise FieldProblem("LIST_BRANCH needs the lists store, which this hubsim does not have")
     branches = []
     for i, branch in enumerate(action.list_branches):
         parsed = env.parse_branch(branch.filter_branch, f"listBranches[{i}].filterBranch")

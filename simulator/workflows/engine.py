@@ -14,17 +14,21 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from simulator.crm.object_types import ObjectType, resolve
+from simulator.crm.object_types import ObjectType
 from simulator.crm.stores import CrmStores
 from simulator.errors import HubSpotError, ValidationError
 from simulator.feed import EventOccurred
-from simulator.wire import iso
-from simulator.workflows.definitions import EventBasedCriteria, ListBasedCriteria, ManualEnroll
+from simulator.webhooks.worker import Delivery, DeliveryWorker
+from simulator.webhooks.worker import Outcome as DeliveryOutcome
+from simulator.workflows import playbook
+from simulator.workflows.definitions import FlowCreate, ListBasedCriteria, ManualEnroll
 from simulator.workflows.enrollments import ACTIVE, COMPLETED, UNENROLLED, WAITING, Enrollment, Enrollments
 from simulator.workflows.flows import Flow, FlowStore
 from simulator.workflows.outbox import Outbox
+from simulator.workflows.playbook import PlaybookInstall
 from simulator.workflows.steps import FAILED, UNSET
 from simulator.workflows.values import FieldProblem, Resolution
+from simulator.workflows.webhook import Request
 
 ScheduleAt = Callable[[datetime, Callable[[datetime], Iterable[Callable[[], None]] | None]], None]
 
@@ -47,8 +51,11 @@ class CompileEnv:
             raise FieldProblem(f"{where} {name!r} is not a property of {target.name}")
 
     def parse_branch(self, raw: Any, where: str) -> Any:
+        lists = self._engine.lists()
+        if lists is None:
+            raise FieldProblem(f"{where}: filter branches need the lists store, which this hubsim does not have")
         try:
-            return self._engine.lists().parse_branch(raw)
+            return lists.parse_branch(raw, self.object_type.object_type_id)
         except HubSpotError as exc:
             raise FieldProblem(f"{where}: {exc.message}") from None
 
@@ -59,7 +66,7 @@ class StepRun:
     def __init__(self, engine: WorkflowEngine, flow: Flow, enrollment: Enrollment, action_id: str, now: datetime):
         self._engine, self._enrollment = engine, enrollment
         self.flow_id, self.flow_name, self.action_id, self.now = flow.id, flow.name, action_id, now
-        self.object_type: ObjectType = resolve(flow.body.object_type_id)
+        self.object_type: ObjectType = flow.object_type
         self.object_id, self.enrollment_id = enrollment.object_id, enrollment.id
         self.portal_id = engine.portal_id
 
@@ -75,13 +82,17 @@ class StepRun:
 
 class WorkflowEngine:
     def __init__(self, crm: CrmStores, *, lock: threading.RLock, now: Callable[[], datetime], portal_id: int,
-                 schedule_at: ScheduleAt, lists: Callable[[], Any] = lambda: None):  # fmt: skip
+                 schedule_at: ScheduleAt, deliveries: DeliveryWorker, lists: Callable[[], Any] = lambda: None,
+                 events: Callable[[], Any] = lambda: None, webhooks: Callable[[], Any] = lambda: None):  # fmt: skip
         self.crm = crm
+        self.webhooks = webhooks
         self.portal_id = portal_id
         self.lists = lists
+        self.events = events
         self._lock = lock
         self._now = now
         self._schedule_at = schedule_at
+        self._deliveries = deliveries
         self.flows = FlowStore(portal_id, now, CompileEnv(self))
         self.outbox = Outbox()
         self.enrollments = Enrollments()
@@ -89,7 +100,7 @@ class WorkflowEngine:
         self.secrets: dict[str, str] = {}  # webhook AUTH_KEY secrets by name (never saved)
         self._by_event: dict[str, list[tuple[Flow, Any]]] = {}
         self._watches: dict[str, Any] = {}
-        self._opening: set[str] = set()  # flows whose watch is being opened: its first callbacks are the present
+        self._starting: list[tuple[Enrollment, int]] = []  # enrolled, first step not run yet
         crm.feed.subscribe(self._on_event, EventOccurred)
 
     # --- flows (automation v4) ---------------------------------------------------------------------------------
@@ -99,6 +110,16 @@ class WorkflowEngine:
             flow = self.flows.create(body)
             self._turned(None, flow)
             return flow.view()
+
+    def install_playbook(self, request: PlaybookInstall) -> dict[str, Any]:
+        """One of hubsim's playbook flows, its events resolved against this portal's definitions, created."""
+        with self._lock:
+            return self.create_flow(FlowCreate.parse(playbook.resolved(request, self._event_type_id)))
+
+    def _event_type_id(self, name: str) -> str | None:
+        events = self.events()
+        definition = events.definition(name) if events is not None else None
+        return definition.object_type_id if definition is not None else None
 
     def update_flow(self, flow_id: str, body: Any) -> dict[str, Any]:
         with self._lock:
@@ -139,32 +160,21 @@ class WorkflowEngine:
 
     def _on_event(self, change: EventOccurred) -> None:
         for flow, trigger in self._by_event.get(change.event_type_id, ()):
-            if resolve(flow.body.object_type_id).name != change.object_type or not trigger.matches(change.properties):
+            if flow.object_type.name != change.object_type or not trigger.matches(change.properties):
                 continue
-            criteria = flow.body.enrollment_criteria
-            assert isinstance(criteria, EventBasedCriteria)
-            filters = [b for b in (criteria.refinement_criteria, *criteria.list_membership_filter_branches) if b]
-            if filters and not self._meets_all(flow, filters, change.object_id):
+            if flow.compiled.refinements and not self._meets_all(flow, flow.compiled.refinements, change.object_id):
                 continue
             self._enroll(flow, change.object_id, "EVENT", dict(change.properties))
 
-    def _meets_all(self, flow: Flow, branches: list[Any], object_id: str) -> bool:
+    def _meets_all(self, flow: Flow, branches: Iterable[Any], object_id: str) -> bool:
         lists = self.lists()
-        if lists is None:
-            return False
-        return all(lists.matches(lists.parse_branch(b), flow.body.object_type_id, object_id) for b in branches)
+        return all(lists.matches(b, flow.body.object_type_id, object_id) for b in branches)
 
     def _watch(self, flow: Flow, *, enroll_present: bool) -> None:
-        lists = self.lists()
-        if lists is None:
-            return
-        criteria = flow.body.enrollment_criteria
-        branch = lists.parse_branch(criteria.list_filter_branch)
-        self._opening.add(flow.id)
-        try:
-            watch = lists.watch(branch, flow.body.object_type_id, lambda rid, meets, at: self._on_list(flow.id, rid, meets))
-        finally:
-            self._opening.discard(flow.id)
+        def on_change(record_id: str, meets: bool, at: datetime) -> None:
+            self._on_list(flow.id, record_id, meets)
+
+        watch = self.lists().watch(flow.compiled.list_branch, flow.body.object_type_id, on_change)
         self._watches[flow.id] = watch
         if enroll_present:
             for object_id in sorted(watch.members(), key=int):
@@ -172,7 +182,7 @@ class WorkflowEngine:
 
     def _on_list(self, flow_id: str, object_id: str, meets: bool) -> None:
         flow = self.flows.find(flow_id)
-        if flow is None or flow_id in self._opening:
+        if flow is None:
             return
         if meets:
             self._enroll(flow, object_id, "LIST", None)
@@ -212,7 +222,7 @@ class WorkflowEngine:
         now = self._now()
         enrollment = self.enrollments.add(flow.id, object_id, now, trigger, event, flow.compiled.start)
         self._leave_others(flow, object_id)
-        self._schedule(enrollment, now)
+        self._start_soon(enrollment)
         return enrollment, None
 
     def _leave_others(self, flow: Flow, object_id: str) -> None:
@@ -229,6 +239,17 @@ class WorkflowEngine:
 
     # --- running ---------------------------------------------------------------------------------------------------
 
+    def _start_soon(self, enrollment: Enrollment) -> None:
+        """Records enrolled at one moment start in one scheduled job (10,000 crossing a threshold at once: one job,
+        not 10,000), in the order they enrolled."""
+        self._starting.append((enrollment, enrollment.token))
+        if len(self._starting) == 1:
+            self._schedule_at(self._now(), self._start_all)
+
+    def _start_all(self, at: datetime) -> list[Callable[[], Any]]:
+        starting, self._starting = self._starting, []
+        return [send for enrollment, token in starting for send in self._run(enrollment, token)]
+
     def _schedule(self, enrollment: Enrollment, due: datetime) -> None:
         token = enrollment.token
         self._schedule_at(due, lambda at: self._run(enrollment, token))
@@ -240,7 +261,7 @@ class WorkflowEngine:
         flow = self.flows.find(enrollment.flow_id)
         now = self._now()
         enrollment.state, enrollment.wake_at = ACTIVE, None
-        if flow is None or not self.crm.objects(flow.body.object_type_id).exists(enrollment.object_id):
+        if flow is None or not self.crm.objects(flow.object_type.name).exists(enrollment.object_id):
             self._unenroll(enrollment, "the record or the flow is gone")
             return []
         while enrollment.current is not None and enrollment.token == token:
@@ -258,27 +279,34 @@ class WorkflowEngine:
             enrollment.current = target
             if outcome.outbound is not None:
                 enrollment.state = WAITING
-                return [lambda: outcome.outbound(lambda result: self._webhook_done(enrollment, token, entry, result))]
+                return [self._sender(outcome.outbound, enrollment, token, entry)]
             if outcome.wait_until is not None and outcome.wait_until > now:
                 enrollment.state, enrollment.wake_at = WAITING, outcome.wait_until
-                entry["waitingUntil"] = iso(outcome.wait_until)
+                entry["waitingUntil"] = outcome.wait_until
                 self._schedule(enrollment, outcome.wait_until)
                 return []
         if enrollment.token == token:
             enrollment.finish(COMPLETED, now, None)
         return []
 
-    def _webhook_done(self, enrollment: Enrollment, token: int, entry: dict[str, Any], result: dict[str, Any]) -> None:
-        """The webhook's outcome, told from outside the lock: record it, and let the record go on now."""
-        with self._lock:
-            entry["webhook"] = result
-            if "error" in result or result.get("status", 200) >= 400:
-                entry["result"] = FAILED
-            if enrollment.token == token and enrollment.state == WAITING:
-                self._schedule(enrollment, self._now())
+    def _sender(self, request: Request, enrollment: Enrollment, token: int, entry: dict[str, Any]):
+        """The outbound work of a webhook step: hand the request to the delivery worker (the portal calls this after
+        releasing its lock); the outcome is recorded and the record goes on, from the worker's thread."""
+
+        def done(outcome: DeliveryOutcome) -> None:
+            with self._lock:
+                entry["webhook"] = {"status": outcome.status, "elapsedMs": round(outcome.elapsed * 1000, 1)} | (
+                    {"error": outcome.error} if outcome.error else {})
+                if not outcome.ok:
+                    entry["result"] = FAILED
+                if enrollment.token == token and enrollment.state == WAITING:
+                    self._schedule(enrollment, self._now())
+
+        delivery = Delivery(request.url, request.method, request.headers, request.body, on_done=done)
+        return lambda: self._deliveries.submit(delivery)
 
     def _goal_met(self, flow: Flow, enrollment: Enrollment) -> bool:
-        goal = flow.body.goal_filter_branch
+        goal = flow.compiled.goal
         return goal is not None and self._meets_all(flow, [goal], enrollment.object_id)
 
     # --- what actions ask --------------------------------------------------------------------------------------
@@ -317,8 +345,9 @@ class WorkflowEngine:
             self.secrets[name] = value
 
     def sign(self, app_id: int, method: str, url: str, body: bytes) -> dict[str, str] | None:
-        """Signature headers for a SIGNATURE-authenticated webhook: needs the app's secret (webhooks)."""
-        return None
+        """Signature headers for a SIGNATURE-authenticated webhook, signed with the app's secret (POST /_sim/apps)."""
+        webhooks = self.webhooks()
+        return webhooks.signature_headers(app_id, method, url, body) if webhooks is not None else None
 
     # --- what tests read ---------------------------------------------------------------------------------------
 
@@ -328,6 +357,14 @@ class WorkflowEngine:
             chosen = self.enrollments.of_flow(flow_id, object_id)
             return {"flowId": flow_id, "counts": self.enrollments.counts(flow_id),
                     "results": [e.view() for e in chosen]}  # fmt: skip
+
+    def overview(self) -> dict[str, Any]:
+        """Every flow with its enrollment counts."""
+        with self._lock:
+            return {"results": [
+                {"flowId": f.id, "name": f.name, "isEnabled": f.enabled, "counts": self.enrollments.counts(f.id)}
+                for f in sorted(self.flows, key=lambda f: int(f.id))
+            ]}  # fmt: skip
 
     def messages(self, **filters: Any) -> dict[str, Any]:
         with self._lock:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from simulator.batch import BatchResult, check_batch_size
-from simulator.crm.object_types import CONTACTS, resolve
+from simulator.crm.object_types import CONTACTS, ObjectType, resolve
 from simulator.errors import Conflict, HubSpotError, ObjectNotFound, ValidationError
 from simulator.wire import cursor, iso
 from simulator.workflows.definitions import FlowBatchRead, FlowBody, FlowCreate, FlowUpdate
@@ -33,6 +34,10 @@ class Flow:
     @property
     def enabled(self) -> bool:
         return self.body.is_enabled
+
+    @cached_property
+    def object_type(self) -> ObjectType:
+        return resolve(self.body.object_type_id)
 
     @property
     def name(self) -> str:
@@ -165,7 +170,7 @@ class FlowStore:
             body = FlowBody.model_validate(row["body"])
             flow = Flow(str(row["id"]), int(row["revisionId"]), row["uuid"], datetime.fromisoformat(row["createdAt"]),
                         datetime.fromisoformat(row["updatedAt"]), body, self.compile(body))  # fmt: skip
-            if not flow.id.isdigit() or int(flow.id) >= next_id or flow.id in self._flows:
+            if not (flow.id.isascii() and flow.id.isdigit()) or int(flow.id) >= next_id or flow.id in self._flows:
                 raise ValueError(f"flow id {flow.id!r} is repeated, not a number or not below nextFlowId")
             self._flows[flow.id] = flow
         self.next_id = next_id

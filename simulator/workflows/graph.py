@@ -17,6 +17,7 @@ from simulator.workflows.definitions import (
     CustomCodeAction,
     EventBasedCriteria,
     FlowBody,
+    ListBasedCriteria,
     ListBranchAction,
     SingleConnectionAction,
     StaticBranchAction,
@@ -38,6 +39,11 @@ class Compiled:
     next_available: str
     triggers: list[EventTrigger]
     follow: dict[str, str | None]  # where each non-branching action leads (None: the flow ends after it)
+    # Filter branches on the enrolled record, parsed by the lists store: LIST_BASED criteria, an EVENT_BASED flow's
+    # refinements (refinementCriteria and listMembershipFilterBranches, all of which must hold), the goal.
+    list_branch: Any = None
+    refinements: tuple[Any, ...] = ()
+    goal: Any = None
 
 
 def compile_flow(body: FlowBody, env: Any) -> Compiled:
@@ -61,13 +67,30 @@ def compile_flow(body: FlowBody, env: Any) -> Compiled:
                 )
     _refuse_cycles(by_id)
     steps = {aid: _compile(action, env) for aid, action in by_id.items()}
-    numeric = [int(aid) for aid in by_id if aid.isdigit()]
+    numeric = [int(aid) for aid in by_id if aid.isascii() and aid.isdigit()]
     follow = {
         aid: (a.connection.next_action_id if a.connection is not None else None)
         for aid, a in by_id.items()
         if isinstance(a, SingleConnectionAction | WebhookAction | CustomCodeAction)
     }
-    return Compiled(steps, body.start_action_id, str(max(numeric, default=0) + 1), _triggers(body), follow)
+    compiled = Compiled(steps, body.start_action_id, str(max(numeric, default=0) + 1), _triggers(body), follow)
+    try:
+        _record_filters(body, env, compiled)
+    except FieldProblem as problem:
+        raise ValidationError(str(problem)) from None
+    return compiled
+
+
+def _record_filters(body: FlowBody, env: Any, compiled: Compiled) -> None:
+    criteria = body.enrollment_criteria
+    if isinstance(criteria, ListBasedCriteria):
+        compiled.list_branch = env.parse_branch(criteria.list_filter_branch, "enrollmentCriteria.listFilterBranch")
+    if isinstance(criteria, EventBasedCriteria):
+        raw = [("refinementCriteria", criteria.refinement_criteria)] if criteria.refinement_criteria else []
+        raw += [(f"listMembershipFilterBranches[{i}]", b) for i, b in enumerate(criteria.list_membership_filter_branches)]
+        compiled.refinements = tuple(env.parse_branch(b, f"enrollmentCriteria.{where}") for where, b in raw)
+    if body.goal_filter_branch is not None:
+        compiled.goal = env.parse_branch(body.goal_filter_branch, "goalFilterBranch")
 
 
 def _compile(action: Any, env: Any) -> Step:

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from simulator.crm.object_types import ObjectType
-from simulator.scheduler import Outbound
 from simulator.workflows.values import Resolution
 
 DONE, FAILED, SKIPPED, NOT_SIMULATED, WAITING = "done", "failed", "skipped", "notSimulated", "waiting"
@@ -25,7 +24,7 @@ class Outcome:
     detail: dict[str, Any] = field(default_factory=dict)
     next_action_id: Any = UNSET  # a branch picks its edge (None ends the flow); other actions follow theirs
     wait_until: datetime | None = None
-    outbound: Outbound | None = None  # HTTP to make after the portal lock is released (a webhook action)
+    outbound: Any = None  # a webhook.Request the engine sends once the portal lock is released
 
 
 class Run(Protocol):

@@ -1,18 +1,15 @@
-"""The WEBHOOK action: a real HTTP request from the simulator, made after the portal lock is released.
+"""The WEBHOOK action: a real HTTP request from the simulator, sent by the hub's delivery worker.
 
-The request is built under the lock (the record's values as they are at that step) and sent outside it; its outcome
-(status, error, elapsed) is recorded in the enrollment's history and the record then goes on, failure or not:
-a failed webhook is recorded, never fatal.
+The request is built under the lock (the record's values as they are at that step); the engine hands it to the
+worker when the lock is released. Its outcome (status, error, elapsed) is recorded in the enrollment's history and
+the record then goes on, failure or not: a failed webhook is recorded, never fatal (and not retried: HubSpot retries
+a workflow webhook only on 429 and 5xx, which hubsim does not simulate yet; see docs/differences.md).
 """
 
 from __future__ import annotations
 
 import json
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +18,14 @@ from simulator.workflows.definitions import AuthKeySettings, SignatureSettings, 
 from simulator.workflows.steps import FAILED, Outcome, Run
 from simulator.workflows.values import FieldProblem, check_value, resolve
 
-# HubSpot does not publish the webhook action's timeout; 10 s keeps a dead receiver from holding a test for long.
-TIMEOUT_SECONDS = 10.0
-RESPONSE_EXCERPT = 500  # characters of the receiver's answer kept in the history
 
-Report = Callable[[dict[str, Any]], None]
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
 
 
 @dataclass
@@ -38,7 +38,7 @@ class WebhookStep:
         engine = run.services()
         context = run.resolution()
         query = [(p.name, resolve(p.value, context)) for p in self.action.query_params]
-        headers = {"Content-Type": "application/json", "User-Agent": "HubSpot Connect 2.0 (hubsim)"}
+        headers = {"Content-Type": "application/json"}
         auth = self.action.auth_settings
         if isinstance(auth, AuthKeySettings):
             secret = engine.secret(auth.secret_name)
@@ -64,23 +64,7 @@ class WebhookStep:
                 return Outcome(FAILED, {"error": f"no app {auth.app_id} with a signing secret (POST /_sim/apps)"})
             headers.update(signed)
         detail = {"method": self.action.method, "url": url}
-        return Outcome(detail=detail, outbound=lambda report: send(self.action.method, url, headers, body, report))
-
-
-def send(method: str, url: str, headers: dict[str, str], body: bytes, report: Report) -> None:
-    """Make the request and report its outcome; never raises (a receiver's failure is the receiver's)."""
-    started = time.perf_counter()
-    request = urllib.request.Request(url, data=body or None, headers=headers, method=method)
-    outcome: dict[str, Any] = {}
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (the user's URL)
-            outcome |= {"status": response.status, "response": response.read(RESPONSE_EXCERPT).decode(errors="replace")}
-    except urllib.error.HTTPError as exc:
-        outcome |= {"status": exc.code, "error": f"HTTP {exc.code}"}
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        outcome |= {"error": str(getattr(exc, "reason", exc)) or type(exc).__name__}
-    outcome["elapsedMs"] = round((time.perf_counter() - started) * 1000, 1)
-    report(outcome)
+        return Outcome(detail=detail, outbound=Request(self.action.method, url, headers, body))
 
 
 def compile_webhook(action: WebhookAction, env: Any) -> WebhookStep:

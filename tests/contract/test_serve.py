@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-import time
 
 import httpx
 import pytest
@@ -143,3 +142,46 @@ def test_with_an_admin_token_the_control_api_wants_it():
         assert httpx.get(f"{local}/_sim/health").status_code == 200
     finally:
         stop(process)
+
+
+def test_a_busy_port_is_named_without_a_traceback():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "scenarios.cli", "serve", "--port", str(port)],
+                                capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr == f"hubsim: port {port} is in use: try --port 0 or another port\n"
+
+
+def logged_lines(process: subprocess.Popen) -> list[str]:
+    """What serve printed after its banner, once stopped (its request log is written before it exits)."""
+    assert stop(process) == 0
+    return [line for line in process.stdout.read().splitlines() if not line.startswith("  ")]
+
+
+def test_serve_logs_one_line_per_request_with_its_portal_and_marks():
+    process, url, token = start()
+    headers = {"Authorization": f"Bearer {token}"}
+    httpx.post(f"{url}/crm/v3/objects/contacts", headers=headers, json={"properties": {"email": "a@b.io"}})
+    httpx.get(f"{url}/crm-pipelines/v1/pipelines/deals", headers=headers)
+    httpx.post(f"{url}/_sim/faults", headers=headers, json={"action": {"status": 503}, "times": 1})
+    httpx.get(f"{url}/crm/v3/objects/contacts", headers=headers)
+    portal_id = httpx.get(f"{url}/_sim/portal", headers=headers).json()["portalId"]
+    lines = logged_lines(process)
+    pattern = r"(?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d{3}) (?P<ms>\d+\.\d)ms(?P<marks>.*)"
+    logged = [re.fullmatch(pattern, line).groupdict() for line in lines]
+    assert [(e["method"], e["path"], e["status"], e["marks"]) for e in logged] == [
+        ("POST", "/crm/v3/objects/contacts", "201", f" portal {portal_id}"),
+        ("GET", "/crm-pipelines/v1/pipelines/deals", "404", f" portal {portal_id} notSimulated"),
+        ("POST", "/_sim/faults", "201", ""),
+        ("GET", "/crm/v3/objects/contacts", "503", f" portal {portal_id} fault:status"),
+        ("GET", "/_sim/portal", "200", ""),
+    ]
+
+
+def test_quiet_serve_logs_no_requests():
+    process, url, token = start("--quiet")
+    httpx.get(f"{url}/crm/v3/objects/contacts", headers={"Authorization": f"Bearer {token}"})
+    assert logged_lines(process) == []

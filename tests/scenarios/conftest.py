@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from scenarios.journeys import ScenarioRun
 from scenarios.model import Scenario, load_scenario
 from scenarios.truth import GroundTruth
+from scoring.client import HubSpotClient
+from tests.conftest import TOKEN
 
 DECIDED = ("customer", "churned", "inactive")
 
@@ -35,3 +38,10 @@ def drain(run: ScenarioRun, *, max_days: int = 720) -> GroundTruth:
 def drained(plg: Scenario) -> GroundTruth:
     """2,000 plg-default signups in one week, played until decided."""
     return drain(ScenarioRun(plg, users=2000, days=7, seed=2026))
+
+
+@pytest.fixture
+def client(app):
+    """The sync core's polite client on the portal `api` talks to (in-process)."""
+    with HubSpotClient("http://hubsim.test", TOKEN, transport=httpx.WSGITransport(app=app)) as polite:
+        yield polite

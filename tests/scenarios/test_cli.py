@@ -54,3 +54,17 @@ def test_show_prints_the_analytic_funnel(capsys):
 def test_an_unknown_scenario_fails_with_the_catalog_named(capsys, tmp_path):
     assert main(["scenario", "generate", "nope", "--out", str(tmp_path)]) == 2
     assert "no scenario 'nope'" in capsys.readouterr().err
+
+
+def test_show_says_over_what_horizon_its_funnel_holds(capsys):
+    assert main(["scenario", "show", "plg-default"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "every journey played to its end" in out
+    assert "A 30-day run (the scenario's length) ends while many journeys are still open" in out
+
+
+def test_show_and_list_print_a_scenarios_own_text_as_written(capsys, tmp_path):
+    custom = tmp_path / "custom.yaml"
+    custom.write_text("extends: plg-default\ndescription: '[beta] [bold]Self-serve[/bold] trials'\n")
+    assert main(["scenario", "show", str(custom)]) == 0
+    assert "[beta] [bold]Self-serve[/bold]" in capsys.readouterr().out  # rich markup in a file stays text

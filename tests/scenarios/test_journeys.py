@@ -239,3 +239,12 @@ def test_a_churn_wave_churns_far_more_during_the_shock():
         return sum(e.event == "churned" and window[0] <= e.timestamp < window[1] for e in run.run())
 
     assert churned_in_shock("churn-wave") > 2.5 * churned_in_shock("plg-default")
+
+
+def test_an_account_is_found_by_its_id_as_accounts_lists_it(month):
+    run, _ = month
+    listed = list(run.accounts())
+    assert run.account(listed[-1]["account"]) == listed[-1]
+    for unknown in ("acc_999999", "acc_000000", "usr_000001_1", "acc_"):
+        with pytest.raises(KeyError):
+            run.account(unknown)

@@ -70,6 +70,12 @@ def test_the_listing_pages_with_after(api):
     assert "paging" not in second
 
 
+def test_a_cursor_that_is_not_a_flow_id_is_refused(api):
+    response = api.get(FLOWS, params={"after": "²"})
+    assert response.status_code == 400
+    assert response.json()["message"] == "after must be the cursor HubSpot returned, got '²'"
+
+
 def test_batch_read_reports_missing_flows_in_a_207(api):
     created = create_flow(api, flow(chain(DELAY)))
     response = api.post(f"{FLOWS}/batch/read", json={"inputs": [{"type": "FLOW_ID", "flowId": created["id"]},

@@ -162,7 +162,11 @@ def test_a_nonsense_status_filter_is_a_validation_error(api):
         ("/crm/v3/properties/line_items", "the line_items object"),
         ("/crm/v3/imports", "the CRM imports API"),
         ("/marketing/v3/emails", "the marketing APIs"),
-        ("/crm/objects/2026-03/contacts", "HubSpot's date-versioned APIs"),
+        ("/crm/objects/2026-03/contacts", "the date-versioned /crm/objects/2026-03 API"),
+        ("/events/2026-03/send", "the date-versioned /events/2026-03 API"),
+        ("/crm-pipelines/v1/pipelines/deals", "this route of HubSpot's /crm-pipelines/v1 API"),
+        ("/integrations/v1/me", "this route of HubSpot's /integrations/v1 API"),
+        ("/crm/v3/no-such-api/7", "this route of HubSpot's /crm/v3 API"),
     ],
 )
 def test_a_route_hubspot_has_and_hubsim_does_not_is_named(api, path, area):
@@ -177,6 +181,13 @@ def test_a_not_simulated_request_is_journaled_as_such(api):
     api.get("/cms/v3/pages/site-pages")
     entry = newest(api)
     assert (entry["status"], entry["notSimulated"]) == (404, True)
+
+
+def test_an_unknown_object_type_is_hubspots_error_not_a_gap(api):
+    answer = api.get("/crm/v3/objects/widgets")
+    assert answer.status_code == 400  # what HubSpot answers for a name it cannot resolve
+    assert "widgets" in answer.json()["message"]
+    assert newest(api)["notSimulated"] is False
 
 
 def test_a_route_hubspot_does_not_have_is_a_plain_404(api):

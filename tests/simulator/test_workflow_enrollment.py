@@ -3,35 +3,38 @@ the webhook action over a real socket; a snapshot restore resumes a record waiti
 
 from __future__ import annotations
 
-import json
-import threading
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import httpx
 import pytest
+from webhook_receiver import Receiver, dead_url
 from workflow_kit import advance, chain, contact, create_flow, enroll, enrollments, flow, freeze, last, read, steps
 
-from simulator.feed import EventOccurred
-
-PRICING = "6-1001"
 SET_LEAD = ("0-5", {"property_name": "hs_lead_status", "value": {"type": "STATIC_VALUE", "staticValue": "OPEN"}})
 WAIT_DAY = ("0-1", {"delta": "1", "time_unit": "DAYS"})
 
 
-def event_criteria(*, re_enroll: bool = False, filters: list | None = None) -> dict:
+@pytest.fixture
+def pricing(api) -> dict:
+    """A custom behavioral event definition: page views with their URL."""
+    created = api.post("/events/v3/event-definitions", json={
+        "label": "Pricing viewed", "name": "pricing_viewed",
+        "propertyDefinitions": [{"name": "page_url", "label": "Page URL", "type": "string"}]})  # fmt: skip
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+def event_criteria(event: dict, *, re_enroll: bool = False, filters: list | None = None) -> dict:
     return {"type": "EVENT_BASED", "shouldReEnroll": re_enroll, "listMembershipFilterBranches": [],
             "eventFilterBranches": [{"filterBranchType": "UNIFIED_EVENTS", "filterBranchOperator": "AND",
-                                     "eventTypeId": PRICING, "operator": "HAS_COMPLETED", "filters": filters or [],
+                                     "eventTypeId": event["objectTypeId"], "operator": "HAS_COMPLETED", "filters": filters or [],
                                      "filterBranches": []}]}  # fmt: skip
 
 
-def occur(portal, contact_id: str, **properties: str) -> None:
-    """An occurrence as the events store publishes it; then what fell due runs, as after an API call."""
-    with portal.lock:
-        portal.feed.publish(EventOccurred(PRICING, "pe1_pricing_viewed", "contacts", contact_id, portal.clock.now(),
-                                          properties))
-    portal.run_due()
+def occur(api, event: dict, contact_id: str, **properties: str) -> None:
+    sent = api.post("/events/v3/send", json={"eventName": event["fullyQualifiedName"], "objectId": contact_id,
+                                             "properties": properties})  # fmt: skip
+    assert sent.status_code == 204, sent.text
 
 
 def test_manual_enrollment_runs_the_first_actions_before_answering(api):
@@ -58,40 +61,50 @@ def test_without_re_enrollment_a_record_enrolls_once(api):
         "enrolled": 2, "records": 1, "active": 0, "waiting": 0, "completed": 2, "unenrolled": 0}
 
 
-def test_an_event_enrolls_when_its_properties_match(api, portal):
+def test_the_overview_counts_each_flows_enrollments(api):
     ann, bob = contact(api, email="ann@acme.io"), contact(api, email="bob@acme.io")
-    page = {"filterType": "PROPERTY", "property": "hs_url",
+    waiting = create_flow(api, flow(chain(WAIT_DAY), name="waits"))["id"]
+    done = create_flow(api, flow(chain(SET_LEAD), name="done", enabled=False))["id"]
+    enroll(api, waiting, ann, bob)
+    overview = api.get("/_sim/workflows").json()["results"]
+    assert [(f["flowId"], f["name"], f["isEnabled"], f["counts"]["waiting"], f["counts"]["enrolled"])
+            for f in overview] == [(waiting, "waits", True, 2, 2), (done, "done", False, 0, 0)]
+
+
+def test_an_event_enrolls_when_its_properties_match(api, pricing):
+    ann, bob = contact(api, email="ann@acme.io"), contact(api, email="bob@acme.io")
+    page = {"filterType": "PROPERTY", "property": "page_url",
             "operation": {"operationType": "STRING", "operator": "CONTAINS", "value": "/pricing"}}
-    flow_id = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria(filters=[page])))["id"]
-    occur(portal, ann, hs_url="https://acme.io/pricing?plan=pro")
-    occur(portal, bob, hs_url="https://acme.io/blog")
+    flow_id = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria(pricing, filters=[page])))["id"]
+    occur(api, pricing, ann, page_url="https://acme.io/pricing?plan=pro")
+    occur(api, pricing, bob, page_url="https://acme.io/blog")
     assert read(api, "contacts", ann, "hs_lead_status")["hs_lead_status"] == "OPEN"
     assert read(api, "contacts", bob, "hs_lead_status")["hs_lead_status"] is None
     assert last(api, flow_id, ann)["trigger"] == "EVENT"
     assert enrollments(api, flow_id)["counts"]["enrolled"] == 1
 
 
-def test_an_event_re_enrolls_only_when_the_flow_says_so(api, portal):
+def test_an_event_re_enrolls_only_when_the_flow_says_so(api, pricing):
     ann = contact(api, email="ann@acme.io")
-    once = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria()))["id"]
-    every = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria(re_enroll=True)))["id"]
+    once = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria(pricing)))["id"]
+    every = create_flow(api, flow(chain(SET_LEAD), criteria=event_criteria(pricing, re_enroll=True)))["id"]
     for _ in range(3):
-        occur(portal, ann)
+        occur(api, pricing, ann)
     assert enrollments(api, once)["counts"]["enrolled"] == 1
     assert enrollments(api, every)["counts"]["enrolled"] == 3
 
 
-def test_a_turned_off_flow_enrolls_nobody_and_turning_off_unenrolls(api, portal):
+def test_a_turned_off_flow_enrolls_nobody_and_turning_off_unenrolls(api, pricing):
     ann = contact(api, email="ann@acme.io")
-    created = create_flow(api, flow(chain(WAIT_DAY, SET_LEAD), criteria=event_criteria()))
-    occur(portal, ann)
+    created = create_flow(api, flow(chain(WAIT_DAY, SET_LEAD), criteria=event_criteria(pricing)))
+    occur(api, pricing, ann)
     assert last(api, created["id"], ann)["state"] == "WAITING"
-    body = {**flow(chain(WAIT_DAY, SET_LEAD), criteria=event_criteria(), enabled=False), "revisionId": "1"}
+    body = {**flow(chain(WAIT_DAY, SET_LEAD), criteria=event_criteria(pricing), enabled=False), "revisionId": "1"}
     api.put(f"/automation/v4/flows/{created['id']}", json=body)
     final = last(api, created["id"], ann)
     assert (final["state"], final["history"][-1]["reason"]) == ("UNENROLLED", "the flow was turned off")
     advance(api, "P2D")
-    occur(portal, contact(api, email="bob@acme.io"))
+    occur(api, pricing, contact(api, email="bob@acme.io"))
     assert read(api, "contacts", ann, "hs_lead_status")["hs_lead_status"] is None
     assert enrollments(api, created["id"])["counts"]["enrolled"] == 1
 
@@ -119,26 +132,10 @@ def test_deleting_the_record_unenrolls_it_at_its_next_step(api):
 
 @pytest.fixture
 def receiver():
-    """A local HTTP server that records what it is sent, answering with the status queued for it."""
-    seen, statuses = [], []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            length = int(self.headers.get("Content-Length", 0))
-            seen.append({"path": self.path, "headers": dict(self.headers), "body": json.loads(self.rfile.read(length))})
-            self.send_response(statuses.pop(0) if statuses else 200)
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", seen, statuses
-    server.shutdown()
-    thread.join()
+    """A local HTTP server answering 200, then what `statuses` queues."""
+    statuses: list[int] = []
+    with Receiver(lambda n: (statuses.pop(0) if statuses else 200, 0.0)) as server:
+        yield server, statuses
 
 
 def webhook(url: str, **extra) -> dict:
@@ -147,7 +144,8 @@ def webhook(url: str, **extra) -> dict:
 
 
 def test_a_webhook_is_sent_with_the_record_and_its_auth_key(api, receiver):
-    url, seen, _ = receiver
+    server, _ = receiver
+    url = server.url.split("/hooks")[0]
     api.put("/_sim/workflows/secrets/crmKey", json={"value": "s3cret"})
     ann = contact(api, email="ann@acme.io")
     auth = {"type": "AUTH_KEY", "location": "HEADER", "name": "X-Api-Key", "secretName": "crmKey"}
@@ -156,35 +154,55 @@ def test_a_webhook_is_sent_with_the_record_and_its_auth_key(api, receiver):
                chain(SET_LEAD)[0] | {"actionId": "2"}]
     flow_id = create_flow(api, flow(actions))["id"]
     enroll(api, flow_id, ann)
-    assert len(seen) == 1
-    assert seen[0]["path"] == "/hook?src=hs"
-    assert seen[0]["headers"]["X-Api-Key"] == "s3cret"
-    assert seen[0]["body"]["objectId"] == int(ann) and seen[0]["body"]["properties"]["email"] == "ann@acme.io"
+    advance(api, "PT0S")  # an advance returns once the sends that fell due were attempted
+    [sent] = server.received
+    assert (sent.method, sent.path, sent.headers["X-Api-Key"]) == ("POST", "/hook?src=hs", "s3cret")
+    assert sent.json()["objectId"] == int(ann) and sent.json()["properties"]["email"] == "ann@acme.io"
     assert steps(api, flow_id, ann) == [("1", "done"), ("2", "done")]
     assert last(api, flow_id, ann)["history"][1]["webhook"]["status"] == 200
 
 
 def test_a_failed_webhook_is_recorded_and_the_record_goes_on(api, receiver):
-    url, _, statuses = receiver
+    server, statuses = receiver
     statuses.append(503)
     ann, bob = contact(api, email="ann@acme.io"), contact(api, email="bob@acme.io")
-    flow_id = create_flow(api, flow([webhook(url), chain(SET_LEAD)[0] | {"actionId": "2"}]))["id"]
+    flow_id = create_flow(api, flow([webhook(server.url), chain(SET_LEAD)[0] | {"actionId": "2"}]))["id"]
     enroll(api, flow_id, ann)
+    advance(api, "PT0S")
     assert steps(api, flow_id, ann) == [("1", "failed"), ("2", "done")]
     assert last(api, flow_id, ann)["history"][1]["webhook"]["status"] == 503
-    dead = create_flow(api, flow([webhook("http://127.0.0.1:9/nobody"), chain(SET_LEAD)[0] | {"actionId": "2"}]))
+    dead = create_flow(api, flow([webhook(dead_url()), chain(SET_LEAD)[0] | {"actionId": "2"}]))
     enroll(api, dead["id"], bob)
+    advance(api, "PT0S")
     assert steps(api, dead["id"], bob) == [("1", "failed"), ("2", "done")]
     assert "error" in last(api, dead["id"], bob)["history"][1]["webhook"]
 
 
+def test_a_signature_webhook_is_signed_with_the_apps_secret(api, receiver):
+    from hubspot.utils.signature import Signature
+
+    server, _ = receiver
+    api.post("/_sim/apps", json={"appId": 77, "clientSecret": "app-secret"})
+    ann = contact(api, email="ann@acme.io")
+    auth = {"type": "SIGNATURE", "appId": 77}
+    flow_id = create_flow(api, flow([webhook(server.url, authSettings=auth) | {"connection": None}]))["id"]
+    enroll(api, flow_id, ann)
+    advance(api, "PT0S")
+    [sent] = server.received
+    assert Signature.is_valid(signature=sent.headers["X-HubSpot-Signature-v3"], client_secret="app-secret",
+                              request_body=sent.body.decode(), http_uri=server.url, http_method="POST",
+                              signature_version="v3", timestamp=sent.headers["X-HubSpot-Request-Timestamp"])
+    assert steps(api, flow_id, ann) == [("1", "done")]
+
+
 def test_a_webhook_without_its_secret_fails_without_sending(api, receiver):
-    url, seen, _ = receiver
+    server, _ = receiver
     ann = contact(api, email="ann@acme.io")
     auth = {"type": "AUTH_KEY", "location": "QUERY_PARAM", "name": "key", "secretName": "missing"}
-    flow_id = create_flow(api, flow([webhook(url, authSettings=auth) | {"connection": None}]))["id"]
+    flow_id = create_flow(api, flow([webhook(server.url, authSettings=auth) | {"connection": None}]))["id"]
     enroll(api, flow_id, ann)
-    assert seen == []
+    advance(api, "PT0S")
+    assert server.received == []
     assert last(api, flow_id, ann)["history"][1]["error"] == "workflow secret 'missing' is not set"
 
 
