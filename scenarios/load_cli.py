@@ -79,6 +79,8 @@ def add_load_command(commands: argparse._SubParsersAction) -> None:
                            "times its limit: 429s are then expected)")
     load.add_argument("--shape", choices=SHAPES, default="none",
                       help="step (0.5x, 1x, 1.5x, 3x, 0.5x), spike (10x in the middle) or soak (0.9x) over the duration")
+    load.add_argument("--max-p95", type=float, default=1000.0, metavar="MS",
+                      help="the 95th percentile response time the run tolerates, ms")
     load.add_argument("--reports", type=Path, metavar="DIR",
                       help="Locust's CSV and HTML reports go here (default ./hubsim-load/PROFILE)")
     load.add_argument("--report", type=Path, metavar="FILE", help="also write the figures as JSON")
@@ -151,7 +153,7 @@ def _load(args: argparse.Namespace, console, stack: ExitStack) -> dict[str, Any]
     figures_file = reports / "figures.json"
     figures_file.unlink(missing_ok=True)
     run = LocustRun(locustfile, base_url, token, limit, users, args.duration, args.multiple, args.shape,
-                    args.workers, reports)
+                    args.workers, reports, args.max_p95)
     with live_progress(console, portal, args.duration) as tick:
         locust_code = run_locust(run, on_tick=tick)
     raw_usage = portal.usage()
@@ -184,6 +186,7 @@ class LocustRun:
     shape: str
     workers: int | None
     reports: Path
+    max_p95_ms: float
 
 
 def locust_command(run: LocustRun) -> list[str]:
@@ -191,7 +194,7 @@ def locust_command(run: LocustRun) -> list[str]:
         sys.executable, "-m", "locust", "-f", str(run.locustfile), "--headless",
         "--users", str(run.users), "--spawn-rate", str(run.users), "--run-time", f"{run.seconds}s",
         "--host", run.base_url, "--ten-secondly-limit", str(run.limit), "--multiple", str(run.multiple),
-        "--figures-file", str(run.reports / "figures.json"),
+        "--max-p95-ms", str(run.max_p95_ms), "--figures-file", str(run.reports / "figures.json"),
         "--csv", str(run.reports / "run"), "--html", str(run.reports / "report.html"),
         "--only-summary", "--loglevel", "WARNING",
     ]
