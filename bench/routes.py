@@ -61,7 +61,8 @@ def _setup(base_url: str) -> dict[str, list[bytes]]:
         list_id = http.post("/crm/v3/lists", json={"name": "bench", "objectTypeId": "0-1", "processingType": "MANUAL"}
                             ).raise_for_status().json()["list"]["listId"]
         http.put(f"/crm/v3/lists/{list_id}/memberships/add", json=ids[:100]).raise_for_status()
-        requests["list membership read"] = [request_bytes("GET", f"/crm/v3/lists/{list_id}/memberships?limit=100", TOKEN)]
+        requests["list membership read"] = [
+            request_bytes("GET", f"/crm/v3/lists/{list_id}/memberships?limit=100", TOKEN)]
         return requests
     finally:
         http.close()

@@ -93,7 +93,8 @@ class Firehose(HubSpotUser):
 
     @task(BATCH_WEIGHT)
     def send_batch(self) -> None:
-        with self.call("POST", "/events/v3/send/batch", json={"inputs": [self.occurrence() for _ in range(BATCH_SIZE)]}):
+        batch = {"inputs": [self.occurrence() for _ in range(BATCH_SIZE)]}
+        with self.call("POST", "/events/v3/send/batch", json=batch):
             pass
 
 

@@ -1,4 +1,5 @@
-"""What every hubsim load profile shares (Locust only; never imported by pytest: Locust patches the process with gevent).
+"""What every hubsim load profile shares (Locust only; never imported by pytest: Locust patches the process with
+gevent).
 
 - Options: the portal's token and 10-second allowance, the load as a multiple of that allowance, the gates.
 - `HubSpotUser`: a FastHttpUser whose calls are filed the HubSpot way: 2xx a success, 429 a success under its own

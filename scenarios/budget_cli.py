@@ -104,7 +104,8 @@ def print_report(console, report: dict[str, Any]) -> None:
     console.print(table)
     daily = report["daily"]
     if daily:
-        console.print(f"daily: {daily['used']:,} of {daily['limit']:,} used, resets {daily['resetsAt']}", highlight=False)
+        console.print(f"daily: {daily['used']:,} of {daily['limit']:,} used, resets {daily['resetsAt']}",
+                      highlight=False)
         if daily["limitAtMultiple"] is not None:
             console.print(f"  at {daily['limitAtMultiple']:.1f}x this load the daily limit is reached by the portal's "
                           "midnight", highlight=False)

@@ -40,7 +40,8 @@ SHAPE_ENV = "HUBSIM_LOAD_SHAPE"  # load/shapes.py reads it when the locustfile i
 TIERS = ("free", "starter", "professional", "enterprise", "api-add-on")  # simulator.ratelimit.TIERS
 DEFAULT_TIER = "professional"
 TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"  # the locustfile's token, and the portal --host is loaded through
-NO_FIGURES = {"requests": 0, "requestsPerSecond": 0.0, "throttled": 0, "failures": 0, "p95Ms": 0.0, "gate": []}  # Locust died early
+NO_FIGURES = {"requests": 0, "requestsPerSecond": 0.0, "throttled": 0, "failures": 0, "p95Ms": 0.0,
+              "gate": []}  # Locust died early
 SERVE_START_SECONDS = 30.0
 LOCUST_GRACE_SECONDS = 120.0  # Locust's own start and stop, on top of the run time
 TICK_SECONDS = 1.0  # how often the live progress line is refreshed from /_sim/usage
@@ -78,7 +79,8 @@ def add_load_command(commands: argparse._SubParsersAction) -> None:
                       help="the load as a multiple of the allowance the profile paces to (10 drives the portal at ten "
                            "times its limit: 429s are then expected)")
     load.add_argument("--shape", choices=SHAPES, default="none",
-                      help="step (0.5x, 1x, 1.5x, 3x, 0.5x), spike (10x in the middle) or soak (0.9x) over the duration")
+                      help="step (0.5x, 1x, 1.5x, 3x, 0.5x), spike (10x in the middle) or soak (0.9x) over the "
+                           "duration")
     load.add_argument("--max-p95", type=float, default=1000.0, metavar="MS",
                       help="the 95th percentile response time the run tolerates, ms")
     load.add_argument("--reports", type=Path, metavar="DIR",
