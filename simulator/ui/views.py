@@ -189,8 +189,9 @@ def _list_joins(portal: Portal, contact_id: str) -> Iterable[TimelineEntry]:
             yield TimelineEntry(last, "list", f"Joined list {found.name} again")
 
 
-def _time(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+def _time(stamp: str | datetime) -> datetime:
+    """Stores keep some times as datetimes and some as HubSpot's ISO strings."""
+    return stamp if isinstance(stamp, datetime) else datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
 @dataclass

@@ -73,7 +73,7 @@ def test_the_listing_pages_with_after(api):
 def test_a_cursor_that_is_not_a_flow_id_is_refused(api):
     response = api.get(FLOWS, params={"after": "²"})
     assert response.status_code == 400
-    assert response.json()["message"] == "after must be the cursor HubSpot returned, got '²'"
+    assert response.json()["message"].startswith("after must be the cursor HubSpot returned in paging.next.after")
 
 
 def test_batch_read_reports_missing_flows_in_a_207(api):
