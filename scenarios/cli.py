@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from scenarios.budget_cli import add_budget_command
 from scenarios.demo_cli import add_demo_command
 from scenarios.load_cli import add_load_command
 from scenarios.scenario_cli import add_scenario_command
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_command(commands)
     add_load_command(commands)
     add_sync_command(commands)
+    add_budget_command(commands)
     return parser
 
 

@@ -9,7 +9,9 @@ import signal
 import sys
 import threading
 
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
+from waitress.task import WSGITask
 
 from simulator.app import create_app
 from simulator.config import ConfigError, HubConfig, load_config
@@ -28,8 +30,44 @@ def make_server(hub: Hub, *, host: str = "127.0.0.1", port: int = 0, threads: in
     """A waitress server for `hub`, bound but not yet serving; port 0 picks a free one (`server.effective_port`).
     `request_log` wraps the app: it gets one line per request."""
     app = create_app(hub)
+    return wsgi_server(app if request_log is None else request_log.wrap(app), host=host, port=port, threads=threads)
+
+
+class _KeepAliveTask(WSGITask):
+    """waitress 3.0 closes the connection after every HTTP/1.1 response without a Content-Length, 204 and 304
+    included, though those never carry a body (RFC 9110 §8.6 forbids the header on a 204): each event send (204)
+    would cost its client a new connection, a third of the route's throughput. Keep those connections open."""
+
+    _building = False
+
+    def build_response_header(self):
+        self._building = True
+        try:
+            return super().build_response_header()
+        finally:
+            self._building = False
+
+    def set_close_on_finish(self) -> None:
+        bodiless = self._building and not self.has_body and self.version == "1.1"
+        if bodiless and self.request.headers.get("CONNECTION", "").lower() != "close":
+            return
+        super().set_close_on_finish()
+
+
+class _KeepAliveChannel(HTTPChannel):
+    task_class = _KeepAliveTask
+
+
+def wsgi_server(app, *, host: str, port: int, threads: int):
+    """Any WSGI app on hubsim's waitress settings (the benchmarks' bare-Flask ceiling runs on these too)."""
+    server = _create(app, host=host, port=port, threads=threads)
+    server.channel_class = _KeepAliveChannel
+    return server
+
+
+def _create(app, *, host: str, port: int, threads: int):
     return create_server(
-        app if request_log is None else request_log.wrap(app),
+        app,
         host=host,
         port=port,
         threads=threads,

@@ -25,7 +25,7 @@ def test_version_names_the_release(capsys):
 @pytest.mark.parametrize(("argv", "shown"), [
     (["serve"], ["(default: 127.0.0.1)", "(default: 8080)", "(default: 8)", "(default: 30.0)"]),
     (["scenario", "generate"], ["(default: the scenario's)", "(default: 0)"]),
-    (["load"], ["(default: 4)", "(default: 20s)"]),
+    (["load"], ["(default: crm 4, events 20, sync 2, mixed 8)", "(default: 20s)", "(default: crm)"]),
 ])
 def test_help_shows_the_defaults(capsys, argv, shown):
     with pytest.raises(SystemExit):
