@@ -197,6 +197,8 @@ class Portal:
     def run_due(self) -> None:
         """Run every job due at or before now, in time order; outbound work after the lock is released. Sends it
         hands to the delivery worker are not waited for here (an API call never waits on a receiver)."""
+        if not len(self.scheduler):  # every API call asks: nothing scheduled needs neither the lock nor the clock
+            return
         while True:
             with self.lock:
                 entry = self.scheduler.pop_due(self.clock.now())
