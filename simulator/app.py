@@ -9,6 +9,7 @@ from types import FunctionType
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
+from flask.sessions import NullSession, SessionInterface
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import RequestRedirect
 
@@ -43,14 +44,31 @@ from simulator.unsimulated import area_of, object_area
 MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
 ADMIN_HEADER = "X-HubSim-Admin-Token"
+CORRELATION_HEADER = "X-HubSpot-Correlation-Id"
 UNMETERED = ("/_sim", "/openapi.json")  # the harness's own routes: never rate limited, never journaled
 DEVELOPER_KEY_PATHS = ("/webhooks/",)  # v3 and the dated versions (/webhooks/2026-03/...)  # HubSpot authenticates these with ?hapikey=; hubsim takes it as the token
 log = logging.getLogger(__name__)
 
 
+class _NoSessions(SessionInterface):
+    """hubsim keeps no cookie session (HubSpot's API has none): every request shares one empty, read-only session
+    instead of Flask looking for a signing key and building a fresh null session each time."""
+
+    _null = NullSession()
+
+    def open_session(self, app: Flask, request: Request) -> NullSession:  # noqa: ARG002 - Flask's signature
+        return self._null
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:  # noqa: ARG002
+        return None
+
+
 class _HubSimFlask(Flask):
-    """Flask, minus a per-request cost hubsim never uses: Flask asks `inspect.iscoroutinefunction` of every hook and
-    view on every request (ensure_sync); hubsim's are all plain functions, so the answer is remembered per function."""
+    """Flask, minus per-request costs hubsim never uses: Flask asks `inspect.iscoroutinefunction` of every hook and
+    view on every request (ensure_sync); hubsim's are all plain functions, so the answer is remembered per function.
+    And no sessions (_NoSessions)."""
+
+    session_interface = _NoSessions()
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -110,9 +128,11 @@ def _after(response: Response) -> Response:
     then the rate-limit headers and the journal entry, which see the answer as the client will."""
     req, state = request._get_current_object(), g._get_current_object()
     response = _fault_after_apply(response, req, state)
-    response.headers.setdefault("X-HubSpot-Correlation-Id", state.get("correlation_id") or new_correlation_id())
+    # set, not setdefault: nothing else sets this header, and werkzeug raises and catches a KeyError to find it absent
+    correlation_id = state.get("correlation_id") or new_correlation_id()
+    response.headers[CORRELATION_HEADER] = correlation_id
     _settle_write(req, state)
-    _meter_and_record(response, req, state)
+    _meter_and_record(response, req, state, correlation_id)
     return response
 
 
@@ -207,7 +227,7 @@ def _throttle(portal: Portal, req: Request, state: Any) -> None:
         raise RateLimited(decision.policy_name)
 
 
-def _meter_and_record(response: Response, req: Request, state: Any) -> None:
+def _meter_and_record(response: Response, req: Request, state: Any, correlation_id: str) -> None:
     """Rate-limit headers and the journal entry, for every answer of a portal's API, errors included."""
     if req.path.startswith(UNMETERED):
         return
@@ -235,7 +255,7 @@ def _meter_and_record(response: Response, req: Request, state: Any) -> None:
             latency_ms=(time.perf_counter() - state.started) * 1000,
             request_body=_request_body(req),
             response_body=b"" if response.is_streamed else response.get_data(),
-            correlation_id=response.headers.get("X-HubSpot-Correlation-Id"),
+            correlation_id=correlation_id,
             throttled_by=decision.policy_name if decision is not None else None,
             not_simulated=not_simulated,
             fault=fault.describe() if fault is not None else None,

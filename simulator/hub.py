@@ -6,6 +6,7 @@ token itself.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import logging
@@ -44,6 +45,7 @@ OUTBOUND_WAIT_SECONDS = 120.0  # how long an advance waits for one step's sends 
 log = logging.getLogger(__name__)
 
 
+@functools.lru_cache(maxsize=4096)  # every API call hashes its bearer token; a portal's token stays the same
 def token_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
