@@ -7,11 +7,15 @@ from __future__ import annotations
 from flask import Blueprint
 
 from simulator.compat import legacy
-from simulator.crm.object_types import COMPANIES, CONTACTS, DEALS
-from simulator.routes.common import portal, query_bool, query_int, query_list, query_str, requires
+from simulator.crm.associations import BatchReadAssociationsV3
+from simulator.crm.object_types import COMPANIES, CONTACTS, DEALS, resolve
+from simulator.routes import objects
+from simulator.routes.common import body, portal, query_bool, query_int, query_list, query_str, requires
 from simulator.wire import is_decimal_id
 
 bp = Blueprint("legacy", __name__)
+# tap-hubspot lists tickets at /crm/v4/objects/tickets: HubSpot answers it as the v3 list (associations as {id, type})
+bp.add_url_rule("/crm/v4/objects/<object_type>", "get_page_v4", objects.get_page, methods=["GET"])
 PAGE_LIMIT = 250  # the largest count/limit the v1/v2 paged routes take (HubSpot's legacy reference)
 
 
@@ -65,12 +69,15 @@ def get_company(company_id: str):
 
 
 def _deal(record, names):
+    if query_bool("includeAllProperties", default=False):  # deals v1: every property, not only those named
+        names = None
     links = {}
     if query_bool("includeAssociations", default=True):
         crm = portal().crm
         links = {other.name: [int(i) for i, _ in crm.associations.targets(DEALS, record.id, other)]
                  for other in (CONTACTS, COMPANIES)}
-    return legacy.deal(record, portal().id, names, links)
+    latest_only = query_str("allPropertiesFetchMode") == "latest_version"
+    return legacy.deal(record, portal().id, names, links, latest_only=latest_only)
 
 
 @bp.get("/deals/v1/deal/paged")
@@ -89,9 +96,18 @@ def get_deal(deal_id: str):
 
 @bp.get("/properties/v1/<object_type>/properties")
 @bp.get("/properties/v2/<object_type>/properties")
+@bp.get("/companies/v2/properties", defaults={"object_type": "companies"})  # the older companies properties route
 @requires("crm.schemas.{object_type}.read")
 def get_all_properties_v1(object_type: str):
     return [legacy.property_v1(d) for d in portal().properties(object_type).all()]
+
+
+@bp.post("/crm/v3/associations/<object_type>/<to_object_type>/batch/read")
+@requires("crm.objects.{object_type}.read")
+def batch_read_associations_v3(object_type: str, to_object_type: str):
+    inputs = body(BatchReadAssociationsV3).inputs
+    result = portal().crm.associations.batch_read_v3(resolve(object_type), resolve(to_object_type), inputs)
+    return result.dump(), result.status_code
 
 
 @bp.get("/deals/v1/pipelines")

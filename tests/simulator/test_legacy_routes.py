@@ -80,7 +80,57 @@ def test_deal_pipelines_v1_and_crm_pipelines_v1(api):
     assert [s["stageId"] for s in crm[0]["stages"]] == [s["id"] for s in v3[0]["stages"]]
 
 
-@pytest.mark.parametrize("path", ["/owners/v2/owners", "/contacts/v1/lists", "/integrations/v1/limit/daily"])
+def test_companies_v2_properties_are_the_companies_properties_v1(api):
+    v2 = api.get("/companies/v2/properties")
+    assert v2.status_code == 200
+    assert v2.json() == api.get("/properties/v1/companies/properties").json()
+    assert {"name", "domain", "hs_lastmodifieddate"} <= {p["name"] for p in v2.json()}
+
+
+def test_associations_v3_batch_read_takes_numeric_ids_and_names_the_v3_type(api):
+    acme = create(api, "companies", name="Acme")
+    ann, bob = create(api, "contacts", email="ann@acme.io"), create(api, "contacts", email="bob@acme.io")
+    lone = create(api, "companies", name="Lone")
+    for contact in (ann, bob):
+        api.put(f"/crm/v4/objects/companies/{acme['id']}/associations/default/contacts/{contact['id']}")
+    answer = api.post("/crm/v3/associations/company/contact/batch/read",  # singular names and number ids: tap-hubspot
+                      json={"inputs": [{"id": int(acme["id"])}, {"id": lone["id"]}]})
+    assert answer.status_code == 207
+    body = answer.json()
+    assert body["results"] == [{"from": {"id": acme["id"]}, "to": [{"id": ann["id"], "type": "company_to_contact_unlabeled"},
+                                                                   {"id": bob["id"], "type": "company_to_contact_unlabeled"}]}]
+    assert [e["context"]["fromObjectId"] for e in body["errors"]] == [[lone["id"]]]
+
+
+def test_deals_v1_include_all_properties_with_the_latest_version_only(api):
+    deal = create(api, "deals", dealname="Pilot", amount="1000", pipeline="default", dealstage="appointmentscheduled")
+    api.patch(f"/crm/v3/objects/deals/{deal['id']}", json={"properties": {"amount": "1500"}})
+    bare = api.get("/deals/v1/deal/paged").json()["deals"][0]
+    assert bare["properties"] == {}  # HubSpot: no property unless named or all asked for
+    page = api.get("/deals/v1/deal/paged", params={"includeAllProperties": "true"}).json()
+    amount = page["deals"][0]["properties"]["amount"]
+    assert amount["value"] == "1500" and [v["value"] for v in amount["versions"]] == ["1500", "1000"]
+    assert {"dealname", "pipeline", "dealstage", "createdate"} <= set(page["deals"][0]["properties"])
+    latest = api.get("/deals/v1/deal/paged", params={"includeAllProperties": "true",
+                                                     "allPropertiesFetchMode": "latest_version"}).json()
+    assert [v["value"] for v in latest["deals"][0]["properties"]["amount"]["versions"]] == ["1500"]
+
+
+def test_v4_objects_list_is_the_v3_list_and_its_dated_twin_stays_v3(api):
+    ticket = create(api, "tickets", subject="Broken SSO", hs_pipeline="0", hs_pipeline_stage="1")
+    ann = create(api, "contacts", email="ann@acme.io")
+    api.put(f"/crm/v4/objects/tickets/{ticket['id']}/associations/default/contacts/{ann['id']}")
+    v4 = api.get("/crm/v4/objects/tickets", params={"associations": "contact,company", "properties": "subject"})
+    v3 = api.get("/crm/v3/objects/tickets", params={"associations": "contact,company", "properties": "subject"})
+    assert v4.status_code == 200 and v4.json() == v3.json()
+    (only,) = v4.json()["results"]
+    assert only["properties"]["subject"] == "Broken SSO"
+    assert only["associations"]["contacts"]["results"] == [{"id": ann["id"], "type": "ticket_to_contact"}]
+    created = api.post("/crm/objects/2026-03/contacts", json={"properties": {"email": "cy@acme.io"}})
+    assert created.status_code == 201  # the dated list path still takes the v3 create as well
+
+
+@pytest.mark.parametrize("path", ["/owners/v2/owners", "/contacts/v1/lists", "/integrations/v1/me"])
 def test_sunset_and_unsimulated_legacy_routes_answer_404_not_simulated(api, path):
     answer = api.get(path)
     assert answer.status_code == 404
