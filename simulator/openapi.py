@@ -535,6 +535,7 @@ def legacy_routes(ops: Operations) -> None:
             responses={200: "LegacyObject", 207: "LegacyObject"})
     ops.add("GET", "/crm/v4/objects/{objectType}", "get_page_v4", tag="legacy", query={**PAGE, **READ_QUERY},
             responses={200: "ObjectPage"})
+    ops.add("GET", "/integrations/v1/limit/daily", "get_daily_limit", tag="legacy", responses={200: "LegacyList"})
     ops.add("GET", "/companies/v2/properties", "get_all_company_properties_v2", tag="legacy",
             responses={200: "LegacyList"})
     ops.add("GET", "/deals/v1/pipelines", "get_deal_pipelines_v1", tag="legacy", responses={200: "LegacyList"})

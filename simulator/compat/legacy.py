@@ -132,3 +132,11 @@ def crm_pipelines_v1(pipelines: Iterable[Pipeline]) -> dict[str, Any]:
                      "metadata": dict(s.metadata)} for s in p.stages if not s.archived]}
         for p in pipelines
     ]}  # fmt: skip
+
+
+def daily_limit(usage: dict[str, Any]) -> list[dict[str, Any]]:
+    """/integrations/v1/limit/daily: the portal's DAILY rate-limit policy (simulator/ratelimit.py `usage()`) as
+    HubSpot's v1 entry, times in ms. The figures are live, so `fetchStatus` is always SUCCESS (never CACHED)."""
+    daily = usage["policies"]["daily"]
+    return [{"name": "api-calls-daily", "usageLimit": daily["limit"], "currentUsage": daily["current"],
+             "collectedAt": _ms(usage["now"]), "fetchStatus": "SUCCESS", "resetsAt": _ms(daily["resetsAt"])}]

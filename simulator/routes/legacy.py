@@ -1,6 +1,6 @@
 """The older routes HubSpot still serves and the clients in docs/coverage.md call: contacts v1, companies v2,
-deals v1, properties v1/v2, deal pipelines v1. Views of the same stores (simulator/compat/legacy.py writes the
-shapes). HubSpot sunset contact lists v1 and owners v2: those answer 404 (simulator/unsimulated.py)."""
+deals v1, properties v1/v2, deal pipelines v1, associations v3 batch read, the v1 daily usage limit. Views of the
+same stores (simulator/compat/legacy.py writes the shapes). HubSpot sunset contact lists v1 and owners v2: those answer 404 (simulator/unsimulated.py)."""
 
 from __future__ import annotations
 
@@ -120,3 +120,8 @@ def get_deal_pipelines_v1():
 @requires("crm.objects.deals.read")
 def get_crm_pipelines_v1():
     return legacy.crm_pipelines_v1(portal().crm.pipelines.all())
+
+
+@bp.get("/integrations/v1/limit/daily")  # any token may ask (no scope): hubspot3's `usage_limits`
+def get_daily_limit():
+    return legacy.daily_limit(portal().limiter.usage())

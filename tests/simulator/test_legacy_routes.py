@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 
@@ -128,6 +130,19 @@ def test_v4_objects_list_is_the_v3_list_and_its_dated_twin_stays_v3(api):
     assert only["associations"]["contacts"]["results"] == [{"id": ann["id"], "type": "ticket_to_contact"}]
     created = api.post("/crm/objects/2026-03/contacts", json={"properties": {"email": "cy@acme.io"}})
     assert created.status_code == 201  # the dated list path still takes the v3 create as well
+
+
+def test_the_v1_daily_limit_is_the_portals_daily_usage(api):
+    before = api.get("/_sim/usage").json()["policies"]["daily"]
+    api.get("/crm/v3/objects/contacts")
+    (entry,) = api.get("/integrations/v1/limit/daily").json()
+    assert set(entry) == {"name", "usageLimit", "currentUsage", "collectedAt", "fetchStatus", "resetsAt"}
+    assert (entry["name"], entry["fetchStatus"], entry["usageLimit"]) == ("api-calls-daily", "SUCCESS", before["limit"])
+    assert entry["currentUsage"] == before["current"] + 2  # the contacts page and this call itself
+    now = api.get("/_sim/clock").json()["now"]
+    assert abs(entry["collectedAt"] - datetime.fromisoformat(now).timestamp() * 1000) < 60_000
+    resets = datetime.fromtimestamp(entry["resetsAt"] / 1000, UTC)
+    assert (resets.hour, resets.minute, resets.second) == (0, 0, 0) and resets.timestamp() * 1000 > entry["collectedAt"]
 
 
 @pytest.mark.parametrize("path", ["/owners/v2/owners", "/contacts/v1/lists", "/integrations/v1/me"])
