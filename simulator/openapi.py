@@ -519,9 +519,14 @@ def legacy_routes(ops: Operations) -> None:
     for by in ("vid/{contactId}", "email/{email}"):
         ops.add("GET", f"/contacts/v1/contact/{by}/profile", f"get_contact_by_{by.split('/')[0]}", tag="legacy",
                 query={"property": array(STRING)}, responses={200: "LegacyObject"})
+    ops.add("GET", "/contacts/v1/contact/vids/batch", "get_contacts_by_vids", tag="legacy", responses={200: "LegacyObject"},
+            query={"vid": array(STRING), "property": array(STRING)})
+    ops.add("GET", "/contacts/v1/contact/vids/batch/", "get_contacts_by_vids_slash", tag="legacy",
+            responses={200: "LegacyObject"}, query={"vid": array(STRING), "property": array(STRING)})
     paged = {"limit": {"type": "integer", "minimum": 1, "maximum": 250}, "offset": PAGE["after"],
              "properties": array(STRING)}
-    ops.add("GET", "/companies/v2/companies/paged", "get_all_companies", tag="legacy", query=paged,
+    ops.add("GET", "/companies/v2/companies/paged", "get_all_companies", tag="legacy",
+            query={**paged, "propertiesWithHistory": array(STRING)},
             responses={200: "LegacyObject"})
     ops.add("GET", "/companies/v2/companies/{companyId}", "get_company", tag="legacy", responses={200: "LegacyObject"})
     ops.add("GET", "/deals/v1/deal/paged", "get_all_deals", tag="legacy",

@@ -11,12 +11,14 @@ from simulator.crm.associations import BatchReadAssociationsV3
 from simulator.crm.object_types import COMPANIES, CONTACTS, DEALS, resolve
 from simulator.routes import objects
 from simulator.routes.common import body, portal, query_bool, query_int, query_list, query_str, requires
+from simulator.errors import ValidationError
 from simulator.wire import is_decimal_id
 
 bp = Blueprint("legacy", __name__)
 # tap-hubspot lists tickets at /crm/v4/objects/tickets: HubSpot answers it as the v3 list (associations as {id, type})
 bp.add_url_rule("/crm/v4/objects/<object_type>", "get_page_v4", objects.get_page, methods=["GET"])
 PAGE_LIMIT = 250  # the largest count/limit the v1/v2 paged routes take (HubSpot's legacy reference)
+VIDS_BATCH_LIMIT = 100  # contacts v1 "get a batch of contacts by vid": up to 100 vids per request
 
 
 def _offset(name: str) -> str | None:
@@ -47,6 +49,19 @@ def get_contact_by_id(contact_id: str):
     return legacy.contact(portal().objects("contacts").get(contact_id), portal().id, query_list("property"))
 
 
+@bp.get("/contacts/v1/contact/vids/batch/")
+@bp.get("/contacts/v1/contact/vids/batch")
+@requires("crm.objects.contacts.read")
+def get_contacts_by_vids():
+    """The contacts found among `vid` (at most 100), keyed by vid; a vid that is no live contact is left out."""
+    store, vids = portal().objects("contacts"), query_list("vid") or []
+    if len(vids) > VIDS_BATCH_LIMIT:
+        raise ValidationError(f"At most {VIDS_BATCH_LIMIT} vids, got {len(vids)}")
+    names = query_list("property")
+    return {vid: legacy.contact(store.get(vid), portal().id, names) for vid in dict.fromkeys(vids)
+            if is_decimal_id(vid) and store.exists(vid)}
+
+
 @bp.get("/contacts/v1/contact/email/<email>/profile")
 @requires("crm.objects.contacts.read")
 def get_contact_by_email(email: str):
@@ -58,7 +73,8 @@ def get_contact_by_email(email: str):
 @requires("crm.objects.companies.read")
 def get_all_companies():
     records, more, offset = _page("companies", "limit", "offset")
-    names = query_list("properties") or []
+    # hubspot3 names its properties in propertiesWithHistory only: shown like `properties` (versions are always on)
+    names = list(dict.fromkeys((query_list("properties") or []) + (query_list("propertiesWithHistory") or [])))
     return {"companies": [legacy.company(r, portal().id, names) for r in records], "has-more": more, "offset": offset}
 
 

@@ -82,6 +82,27 @@ def test_deal_pipelines_v1_and_crm_pipelines_v1(api):
     assert [s["stageId"] for s in crm[0]["stages"]] == [s["id"] for s in v3[0]["stages"]]
 
 
+def test_contacts_v1_batch_by_vid_keys_the_live_contacts_by_vid(api):
+    ann, bob = create(api, "contacts", email="ann@acme.io", firstname="Ann"), create(api, "contacts", email="bob@acme.io")
+    api.delete(f"/crm/v3/objects/contacts/{bob['id']}")
+    batch = api.get("/contacts/v1/contact/vids/batch",
+                    params=[("vid", ann["id"]), ("vid", bob["id"]), ("vid", "999"), ("property", "firstname")]).json()
+    assert list(batch) == [ann["id"]]
+    assert batch[ann["id"]]["vid"] == int(ann["id"])
+    assert {k: v["value"] for k, v in batch[ann["id"]]["properties"].items()} == {"firstname": "Ann"}
+    too_many = api.get("/contacts/v1/contact/vids/batch/", params=[("vid", str(i)) for i in range(1, 102)])
+    assert too_many.status_code == 400 and "At most 100 vids" in too_many.json()["message"]
+
+
+def test_companies_v2_paged_shows_the_properties_with_history_asked_for(api):
+    create(api, "companies", name="Acme", domain="acme.io", city="Oslo")
+    page = api.get("/companies/v2/companies/paged",
+                   params=[("propertiesWithHistory", "name"), ("propertiesWithHistory", "city"), ("properties", "name")])
+    (only,) = page.json()["companies"]
+    assert {k: v["value"] for k, v in only["properties"].items()} == {"name": "Acme", "city": "Oslo"}
+    assert only["properties"]["city"]["versions"][0]["value"] == "Oslo"
+
+
 def test_companies_v2_properties_are_the_companies_properties_v1(api):
     v2 = api.get("/companies/v2/properties")
     assert v2.status_code == 200
