@@ -52,3 +52,14 @@ def test_associations_owners_properties_pipelines_are_hubsims(report, seeded, hu
     held = {p["name"] for p in hubsim.get("/crm/v3/properties/contacts").json()["results"]}
     assert set(report["contact_property_names"]) == held
     assert report["deal_pipelines"] == sorted(p["id"] for p in hubsim.get("/crm/v3/pipelines/deals").json()["results"])
+
+
+def test_it_called_the_dated_paths(report, hubsim):
+    def paths(glob):
+        return {e["path"] for e in hubsim.get("/_sim/journal", params={"path": glob}).json()["results"]}
+
+    made = report["created"]["id"]
+    assert {"/crm/objects/2026-03/contacts", "/crm/objects/2026-03/contacts/search",
+            "/crm/objects/2026-03/contacts/batch/create", "/crm/objects/2026-03/contacts/batch/read",
+            f"/crm/objects/2026-03/contacts/{made}"} <= paths("/crm/objects/2026-03/*")
+    assert paths("/crm/owners/2026-03*") and paths("/crm/properties/2026-03/*") and paths("/crm/pipelines/2026-03/*")
