@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import re
-import signal
-import socket
-import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from compat import clients
 from compat.seed import Seeded, seed
+from scenarios.load_cli import served_hubsim
 
 TOKEN = "pat-na1-compat-4242"
 PORTAL_ID = 4242
 # No `scopes:` key: the portal grants every scope, as a private app with all the CRM read scopes the clients ask for.
 CONFIG = f"portals:\n  - token: {TOKEN}\n    portalId: {PORTAL_ID}\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -37,22 +27,9 @@ def installed() -> None:
 def hubsim_url(tmp_path_factory) -> Iterator[str]:
     config = tmp_path_factory.mktemp("hubsim") / "hubsim.yaml"
     config.write_text(CONFIG)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scenarios.cli", "serve", "--port", str(_free_port()), "--config", str(config),
-         "--quiet"], cwd=clients.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        first = process.stdout.readline()  # printed once the socket listens
-        found = re.search(r"http://127\.0\.0\.1:\d+", first)
-        assert found, f"hubsim serve did not start: {first!r} {process.stderr.read() if process.poll() else ''}"
-        yield found.group(0)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    command = [sys.executable, "-m", "scenarios.cli", "serve", "--port", "0", "--config", str(config), "--quiet"]
+    with served_hubsim(command) as url:  # port 0: a free one; stopped (SIGTERM) after the session
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -67,6 +44,7 @@ def hubsim(hubsim_url: str) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture
-def workdir(tmp_path: Path) -> Path:
-    return tmp_path
+def held(hubsim: httpx.Client, object_type: str, object_id: str, names) -> dict[str, str | None]:
+    """The record's properties as hubsim holds them (v3), to compare a client's copy with."""
+    answer = hubsim.get(f"/crm/v3/objects/{object_type}/{object_id}", params={"properties": ",".join(names)})
+    return answer.raise_for_status().json()["properties"]

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from compat import clients
-from compat.conftest import TOKEN
+from compat.conftest import TOKEN, held
 from compat.singer import differences, records, select, write_json
 
 NAME = "meltano-tap-hubspot"
@@ -31,11 +31,6 @@ def synced(installed, hubsim_url, seeded, tmp_path_factory):
                       hubsim_url=hubsim_url, redirect=True, cwd=work)
     assert run.returncode == 0, run.stderr[-3000:]
     return {"streams": streams, "records": records(run.stdout)}
-
-
-def held(hubsim, object_type, object_id, names):
-    answer = hubsim.get(f"/crm/v3/objects/{object_type}/{object_id}", params={"properties": ",".join(names)})
-    return answer.raise_for_status().json()["properties"]
 
 
 @pytest.mark.parametrize("object_type", ["contacts", "companies", "deals", "tickets"])

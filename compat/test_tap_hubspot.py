@@ -8,7 +8,7 @@ import json
 import pytest
 
 from compat import clients
-from compat.conftest import PORTAL_ID, TOKEN
+from compat.conftest import PORTAL_ID, TOKEN, held
 from compat.singer import differences, records, same, select, write_json
 
 NAME = "tap-hubspot"
@@ -32,11 +32,6 @@ def synced(installed, hubsim_url, seeded, tmp_path_factory):
                              str(state)], hubsim_url=hubsim_url, redirect=True, cwd=work)
     assert run.returncode == 0, run.stderr[-3000:]
     return {"catalog": catalog, "records": records(run.stdout)}
-
-
-def held(hubsim, object_type, object_id, names):
-    answer = hubsim.get(f"/crm/v3/objects/{object_type}/{object_id}", params={"properties": ",".join(names)})
-    return answer.raise_for_status().json()["properties"]
 
 
 def test_discover_lists_its_streams(synced):
