@@ -30,7 +30,7 @@ def add_budget_command(commands: argparse._SubParsersAction) -> None:
 
 def run_budget(args: argparse.Namespace) -> int:
     import httpx
-    from rich.console import Console
+    from scenarios import terminal
 
     from simulator.testing import SimPortal
 
@@ -42,7 +42,7 @@ def run_budget(args: argparse.Namespace) -> int:
         return 2
     finally:
         portal.close()
-    print_report(Console(), report)
+    print_report(terminal.console(), report)
     return 0
 
 

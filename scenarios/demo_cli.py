@@ -35,11 +35,11 @@ def add_demo_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    from scenarios import terminal
 
     from scenarios.demo import DemoOptions, duration, run_demo as play
 
-    console = Console()
+    console = terminal.console()
     try:
         response = duration(args.rep_response)
     except ValueError as error:
@@ -52,14 +52,14 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_replay(args: argparse.Namespace) -> int:
     import httpx
-    from rich.console import Console
+    from scenarios import terminal
 
     from scenarios.runner import PortalClock, Player
     from scoring.client import HubSpotClient
     from scoring.outbox import Outbox
     from scoring.sync import Sync
 
-    console = Console()
+    console = terminal.console()
     if not args.token:
         console.print("[red]--token (or $HUBSPOT_ACCESS_TOKEN) is required[/red]")
         return 2

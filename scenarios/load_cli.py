@@ -90,12 +90,12 @@ def add_load_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_load(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    from scenarios import terminal
     from rich.markup import escape
 
     from scenarios.budget_cli import print_report
 
-    console = Console(highlight=False)
+    console = terminal.console(highlight=False)
     try:
         with ExitStack() as stack:
             figures = _load(args, console, stack)
