@@ -12,10 +12,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scenarios import terminal
 from rich.table import Table
 
 import bench
+from scenarios import terminal
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 

@@ -30,8 +30,8 @@ def add_budget_command(commands: argparse._SubParsersAction) -> None:
 
 def run_budget(args: argparse.Namespace) -> int:
     import httpx
-    from scenarios import terminal
 
+    from scenarios import terminal
     from simulator.testing import SimPortal
 
     portal = SimPortal(args.host.rstrip("/"), args.token, admin_token=args.admin_token)

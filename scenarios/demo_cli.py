@@ -36,7 +36,6 @@ def add_demo_command(commands: argparse._SubParsersAction) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     from scenarios import terminal
-
     from scenarios.demo import DemoOptions, duration, run_demo as play
 
     console = terminal.console()
@@ -52,8 +51,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_replay(args: argparse.Namespace) -> int:
     import httpx
-    from scenarios import terminal
 
+    from scenarios import terminal
     from scenarios.runner import PortalClock, Player
     from scoring.client import HubSpotClient
     from scoring.outbox import Outbox

@@ -90,9 +90,9 @@ def add_load_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_load(args: argparse.Namespace) -> int:
-    from scenarios import terminal
     from rich.markup import escape
 
+    from scenarios import terminal
     from scenarios.budget_cli import print_report
 
     console = terminal.console(highlight=False)

@@ -35,10 +35,10 @@ def add_scenario_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from scenarios import terminal
     from rich.markup import escape
     from rich.table import Table
 
+    from scenarios import terminal
     from scenarios.model import catalog_names, load_scenario
 
     table = Table("scenario", "description", box=None)
@@ -50,10 +50,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     from rich.box import SIMPLE_HEAD
-    from scenarios import terminal
     from rich.markup import escape
     from rich.table import Table
 
+    from scenarios import terminal
     from scenarios.funnel import funnel, mixture_funnel
     from scenarios.model import ScenarioError, load_scenario
 
@@ -92,10 +92,10 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from scenarios import terminal
     from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from scenarios import terminal
     from scenarios.model import ScenarioError, load_scenario
     from scenarios.output import generate
 

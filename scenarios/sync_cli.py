@@ -57,9 +57,9 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    from scenarios import terminal
     from rich.markup import escape
 
+    from scenarios import terminal
     from scoring.client import HubSpotClient, HubSpotError, Unavailable
     from scoring.scores import from_iso
     from scoring.mapping import load_mapping
@@ -164,10 +164,10 @@ def _summary(console, sync, elapsed: float) -> None:
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
-    from scenarios import terminal
     from rich.markup import escape
     from rich.table import Table
 
+    from scenarios import terminal
     from scoring.calibrate import calibrate
     from scoring.scores import from_iso
     from scoring.model import ModelError, load_model
