@@ -14,11 +14,11 @@ def add_demo_command(commands: argparse._SubParsersAction) -> None:
 
     demo = commands.add_parser("demo", help="the PLG loop end to end on an in-process hubsim, then the report")
     demo.add_argument("--scenario", default="plg-default", help="a catalog name or a scenario YAML file")
-    demo.add_argument("--users", type=_positive, default=2000, help="organic signups (default 2000)")
-    demo.add_argument("--days", type=_positive, default=60, help="days of signups (default 60)")
-    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--users", type=_positive, default=2000, help="organic signups")
+    demo.add_argument("--days", type=_positive, default=60, help="days of signups")
+    demo.add_argument("--seed", type=int, default=7, help="the same seed plays the same users")
     demo.add_argument("--rep-response", default="15m", metavar="DURATION",
-                      help="how long reps take to work a task: 15m, 4h, 1d (default 15m)")
+                      help="how long reps take to work a task: 15m, 4h, 1d")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), help="where report.html and metrics.json go")
     demo.add_argument("--serve", action="store_true", help="keep the simulator and the inspector up afterwards")
     demo.set_defaults(run=run_demo)
