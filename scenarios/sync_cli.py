@@ -13,11 +13,8 @@ otherwise: run the same command again after a crash or a kill and it resumes.
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 OUTBOX_FILE = "hubsim-sync.sqlite"
 CHUNK = 2000  # events a push: scores are written once a chunk, so this also bounds the writes per contact
@@ -54,22 +51,15 @@ def add_sync_command(commands: argparse._SubParsersAction) -> None:
     calibrate.set_defaults(run=run_calibrate)
 
 
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as file:
-        for line in file:
-            if line.strip():
-                yield json.loads(line)
-
-
 def run_sync(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.markup import escape
 
     from scoring.client import HubSpotClient, HubSpotError, Unavailable
-    from scoring.scores import from_iso
     from scoring.mapping import load_mapping
     from scoring.model import ModelError, load_model
     from scoring.outbox import Outbox
+    from scoring.stream import read_jsonl, sync_file
     from scoring.sync import Sync
 
     console = Console(stderr=True)
@@ -90,20 +80,15 @@ def run_sync(args: argparse.Namespace) -> int:
                            budget=args.budget)
     sync = Sync(client, model=model, mapping=mapping, outbox=Outbox(state / OUTBOX_FILE),
                 send_events=not args.no_events)
-    last, code = None, 0
+    code = 0
     try:
         sync.ensure_schema()
         sync.add_profiles(read_jsonl(users_path) if users_path.is_file() else (),
                           read_jsonl(accounts_path) if accounts_path.is_file() else ())
         with _progress(console, args.events, args.quiet) as advance:
-            for chunk, size in _chunks(args.events, args.chunk):
-                last = from_iso(chunk[-1]["timestamp"])
-                sync.push(chunk, last)
-                advance(size)
-        if last is not None:
-            sync.flush(last)
-            if args.replay_dead_letters:
-                console.print(f"replayed {sync.replay_dead_letters(last)} dead letters")
+            last = sync_file(sync, args.events, args.chunk, advance)
+        if last is not None and args.replay_dead_letters:
+            console.print(f"replayed {sync.replay_dead_letters(last)} dead letters")
     except (Unavailable, HubSpotError) as error:
         console.print(f"[red]stopped: {escape(str(error))}[/red] — run the same command again to resume")
         code = 3
@@ -112,21 +97,6 @@ def run_sync(args: argparse.Namespace) -> int:
         sync.outbox.close()
         client.close()
     return code
-
-
-def _chunks(path: Path, size: int) -> Iterator[tuple[list[dict[str, Any]], int]]:
-    """Lists of `size` events, and the bytes they took in the file."""
-    chunk, taken = [], 0
-    with open(path, encoding="utf-8") as file:
-        for line in file:
-            taken += len(line.encode())
-            if line.strip():
-                chunk.append(json.loads(line))
-            if len(chunk) >= size:
-                yield chunk, taken
-                chunk, taken = [], 0
-    if chunk or taken:
-        yield chunk, taken
 
 
 class _progress:
@@ -179,8 +149,9 @@ def run_calibrate(args: argparse.Namespace) -> int:
             return 2
         return _calibrate_portal(console, args)
     from scoring.calibrate import calibrate
-    from scoring.scores import from_iso
     from scoring.model import ModelError, load_model
+    from scoring.scores import from_iso
+    from scoring.stream import read_jsonl
     from scoring.sync import profile_of
 
     try:
