@@ -31,6 +31,7 @@ from scoring.scores import GroupResult, RuleResult, Score, clamp, grade_for, mat
 
 DAY = 86_400.0
 NEVER = math.inf
+TRIM_SLACK = 4  # occurrences let pile up past what a rule needs before trimming: not on every event
 
 
 class Event(NamedTuple):
@@ -121,7 +122,7 @@ class _Spec:
         self.rate = decay.percent / 100 if decay else 0.0
         self.cap_first = group.cap_before_decay
         self.keep = _keep(self)
-        self.trim_at = 2 * self.keep + 16  # trimmed now and then, not on every event: the hot path stays cheap
+        self.trim_at = self.keep + TRIM_SLACK
 
 
 def _keep(spec: _Spec) -> int:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scoring.engine import Event, Scorer, score, to_seconds
+from scoring.engine import TRIM_SLACK, Event, Scorer, score, to_seconds
 from scoring.scores import account_score
 from scoring.model import ScoreModel, load_model, parse
 
@@ -231,10 +231,10 @@ def test_the_scorer_holds_only_the_occurrences_that_can_still_change_a_score():
     rules = m.groups[0].rules + m.groups[1].rules
     held = {r.id: len(t) for r, t in zip(rules, lean.current("c").times)}
     # 30% steps leave 10% as the smallest share: ceil(30 / (4 x 0.1)) = 75 views, ceil(10 / (3 x 0.1)) = 34 spams;
-    # one key use, two invites. Trimmed when twice that and 16 more have piled up.
+    # one key use, two invites; trimmed when TRIM_SLACK more have piled up.
     keep = {r.id: spec.keep for r, spec in zip(rules, lean._c.specs)}
     assert keep == {"view": 75, "spam": 34, "key": 1, "pair": 2, "recent": 4}
-    assert all(held[r] <= 2 * keep[r] + 16 for r in keep), held
+    assert all(held[r] <= keep[r] + TRIM_SLACK for r in keep), held
     assert sum(len(t or []) for t in full.current("c").times) > 2 * sum(held.values())  # the one that keeps all
     counted = {r.id: r.occurrences for r in lean.explain("c", to_seconds(days(320))).rules}
     assert counted["key"] == sum(name == "key" for _, name in stream)  # `once` rules still count every occurrence
