@@ -3,6 +3,7 @@
     hubsim sync --events run/events.jsonl --hubspot-url https://api.hubapi.com --token pat-... [--state DIR]
     hubsim sync --replay-dead-letters --events ... (after fixing what HubSpot refused)
     hubsim score calibrate --run run/               (a generated scenario's events and ground truth)
+    hubsim score calibrate --hubspot-url URL --token T   (a portal's score history and closed-won deals)
 
 The events file is streamed a chunk at a time (bounded memory); `users.jsonl` and `accounts.jsonl` beside it give
 the profiles. The outbox (`hubsim-sync.sqlite`) lives in the working directory unless `--state DIR` says
@@ -12,11 +13,8 @@ otherwise: run the same command again after a crash or a kill and it resumes.
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 OUTBOX_FILE = "hubsim-sync.sqlite"
 CHUNK = 2000  # events a push: scores are written once a chunk, so this also bounds the writes per contact
@@ -44,16 +42,13 @@ def add_sync_command(commands: argparse._SubParsersAction) -> None:
     score = commands.add_parser("score", help="PQL scoring: calibrate a threshold against outcomes")
     actions = score.add_subparsers(dest="score_command", required=True)
     calibrate = actions.add_parser("calibrate", help="precision, recall and lead time by threshold")
-    calibrate.add_argument("--run", dest="run_dir", type=Path, required=True, help="a generated scenario's directory")
-    calibrate.add_argument("--model", type=Path, help="scoring model YAML (default: plg-default)")
+    source = calibrate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--run", dest="run_dir", type=Path, help="a generated scenario's directory")
+    source.add_argument("--hubspot-url", help="a portal: its contacts' score history and closed-won deals")
+    calibrate.add_argument("--token", help="the portal's private app token (with --hubspot-url)")
+    calibrate.add_argument("--score-property", default="pql_score", help="the contact property holding the score")
+    calibrate.add_argument("--model", type=Path, help="scoring model YAML, with --run (default: plg-default)")
     calibrate.set_defaults(run=run_calibrate)
-
-
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as file:
-        for line in file:
-            if line.strip():
-                yield json.loads(line)
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -61,10 +56,10 @@ def run_sync(args: argparse.Namespace) -> int:
 
     from scenarios import terminal
     from scoring.client import HubSpotClient, HubSpotError, Unavailable
-    from scoring.scores import from_iso
     from scoring.mapping import load_mapping
     from scoring.model import ModelError, load_model
     from scoring.outbox import Outbox
+    from scoring.stream import read_jsonl, sync_file
     from scoring.sync import Sync
 
     console = terminal.console(stderr=True)
@@ -85,20 +80,15 @@ def run_sync(args: argparse.Namespace) -> int:
                            budget=args.budget)
     sync = Sync(client, model=model, mapping=mapping, outbox=Outbox(state / OUTBOX_FILE),
                 send_events=not args.no_events)
-    last, code = None, 0
+    code = 0
     try:
         sync.ensure_schema()
         sync.add_profiles(read_jsonl(users_path) if users_path.is_file() else (),
                           read_jsonl(accounts_path) if accounts_path.is_file() else ())
         with _progress(console, args.events, args.quiet) as advance:
-            for chunk, size in _chunks(args.events, args.chunk):
-                last = from_iso(chunk[-1]["timestamp"])
-                sync.push(chunk, last)
-                advance(size)
-        if last is not None:
-            sync.flush(last)
-            if args.replay_dead_letters:
-                console.print(f"replayed {sync.replay_dead_letters(last)} dead letters")
+            last = sync_file(sync, args.events, args.chunk, advance)
+        if last is not None and args.replay_dead_letters:
+            console.print(f"replayed {sync.replay_dead_letters(last)} dead letters")
     except (Unavailable, HubSpotError) as error:
         console.print(f"[red]stopped: {escape(str(error))}[/red] — run the same command again to resume")
         code = 3
@@ -107,21 +97,6 @@ def run_sync(args: argparse.Namespace) -> int:
         sync.outbox.close()
         client.close()
     return code
-
-
-def _chunks(path: Path, size: int) -> Iterator[tuple[list[dict[str, Any]], int]]:
-    """Lists of `size` events, and the bytes they took in the file."""
-    chunk, taken = [], 0
-    with open(path, encoding="utf-8") as file:
-        for line in file:
-            taken += len(line.encode())
-            if line.strip():
-                chunk.append(json.loads(line))
-            if len(chunk) >= size:
-                yield chunk, taken
-                chunk, taken = [], 0
-    if chunk or taken:
-        yield chunk, taken
 
 
 class _progress:
@@ -165,15 +140,21 @@ def _summary(console, sync, elapsed: float) -> None:
 
 def run_calibrate(args: argparse.Namespace) -> int:
     from rich.markup import escape
-    from rich.table import Table
 
     from scenarios import terminal
-    from scoring.calibrate import calibrate
-    from scoring.scores import from_iso
-    from scoring.model import ModelError, load_model
-    from scoring.sync import profile_of
 
     console = terminal.console()
+    if args.hubspot_url:
+        if not args.token:
+            console.print("[red]--hubspot-url needs --token[/red]")
+            return 2
+        return _calibrate_portal(console, args)
+    from scoring.calibrate import calibrate
+    from scoring.model import ModelError, load_model
+    from scoring.scores import from_iso
+    from scoring.stream import read_jsonl
+    from scoring.sync import profile_of
+
     try:
         model = load_model(args.model)
     except ModelError as error:
@@ -190,7 +171,32 @@ def run_calibrate(args: argparse.Namespace) -> int:
     profiles = {u["email"].lower(): profile_of(u["email"], u, accounts.get(u["account"], {})) for u in users.values()}
     conversions = {users[t["user"]]["email"].lower(): from_iso(t["account_upgraded_at"])
                    for t in read_jsonl(run / "truth_users.jsonl") if t.get("account_upgraded_at")}
-    result = calibrate(model, profiles, read_jsonl(run / "events.jsonl"), conversions)
+    _print_calibration(console, calibrate(model, profiles, read_jsonl(run / "events.jsonl"), conversions))
+    return 0
+
+
+def _calibrate_portal(console, args: argparse.Namespace) -> int:
+    from rich.markup import escape
+
+    from scoring.calibrate import calibrate_scores
+    from scoring.client import HubSpotClient, HubSpotError, Unavailable
+    from scoring.outcomes import read_outcomes
+
+    with HubSpotClient(args.hubspot_url, args.token) as client:
+        try:
+            outcomes = read_outcomes(client, args.score_property)
+        except (Unavailable, HubSpotError) as error:
+            console.print(f"[red]could not read the portal: {escape(str(error))}[/red]")
+            return 3
+    console.print(f"{outcomes.contacts_read} contacts, {outcomes.deals_read} associated deals, "
+                  f"{len(outcomes.conversions)} contacts with a closed-won deal")
+    _print_calibration(console, calibrate_scores(outcomes.histories, outcomes.conversions))
+    return 0
+
+
+def _print_calibration(console, result) -> None:
+    from rich.table import Table
+
     bands = Table("peak score", "contacts", "converted", "conversion", title="by score band (peak before converting)")
     for band in result.bands:
         bands.add_row(f"{band.low}-{band.low + 9}", str(band.contacts), str(band.converted), f"{band.rate:.1%}")
@@ -207,5 +213,3 @@ def run_calibrate(args: argparse.Namespace) -> int:
     lead = "" if best.median_lead_days is None else f", {best.median_lead_days:.1f} days before they buy (median)"
     console.print(f"recommended PQL threshold: [bold]{best.threshold}[/bold] (precision {best.precision:.0%}, "
                   f"recall {best.recall:.0%}{lead})")
-    return 0
-

@@ -6,6 +6,9 @@ flagged who converted), recall (the converters who were flagged) and the median 
 first reaching the threshold to converting). Per score band (by the peak score before converting): how many, and
 how many converted. The recommended threshold maximises F1, the balance of the two errors sales feel: chasing
 leads that never buy, and missing the ones that do.
+
+Two sources: a scenario's events and ground truth (`calibrate`, scoring the events here), or a portal's score
+history and closed-won deals (`calibrate_scores`, with the scores the sync wrote; scoring.outcomes reads them).
 """
 
 from __future__ import annotations
@@ -65,38 +68,68 @@ def calibrate(model: ScoreModel, profiles: Mapping[str, Mapping[str, Any]], even
     scorer = Scorer(model)
     for email, profile in profiles.items():
         scorer.set_profile(email, profile)
-    converted_at = {email: to_seconds(at) for email, at in conversions.items()}
-    peak: dict[str, float] = {}
-    first_reached: dict[str, dict[int, float]] = {}
+    track = _Trajectories(conversions)
     for row in events:
         email = row["email"].strip().lower()
         at = to_seconds(from_iso(row["timestamp"]))
-        if at >= converted_at.get(email, float("inf")):
+        if track.after_conversion(email, at):
             continue  # what a converter does after buying says nothing about the signal before
-        total = scorer.observe(email, row["event"], at, row.get("properties") or {}).total
-        if total > peak.get(email, float("-inf")):
-            peak[email] = total
-            reached = first_reached.setdefault(email, {})
+        track.see(email, at, scorer.observe(email, row["event"], at, row.get("properties") or {}).total)
+    return track.tabulate(set(profiles))
+
+
+def calibrate_scores(histories: Mapping[str, Iterable[tuple[datetime, float]]],
+                     conversions: Mapping[str, datetime]) -> Calibration:
+    """The same table from scores already computed: each contact's score history (when it changed to what, as a
+    portal's property history keeps it) instead of its events."""
+    track = _Trajectories(conversions)
+    for email, points in histories.items():
+        for moment, total in sorted(points, key=lambda point: point[0]):
+            at = to_seconds(moment)
+            if track.after_conversion(email, at):
+                break
+            track.see(email, at, total)
+    return track.tabulate(set(histories))
+
+
+class _Trajectories:
+    """Per contact, the peak score before converting and when it first reached each threshold."""
+
+    def __init__(self, conversions: Mapping[str, datetime]):
+        self.converted_at = {email: to_seconds(at) for email, at in conversions.items()}
+        self.peak: dict[str, float] = {}
+        self.first_reached: dict[str, dict[int, float]] = {}
+
+    def after_conversion(self, email: str, at: float) -> bool:
+        return at >= self.converted_at.get(email, float("inf"))
+
+    def see(self, email: str, at: float, total: float) -> None:
+        if total > self.peak.get(email, float("-inf")):
+            self.peak[email] = total
+            reached = self.first_reached.setdefault(email, {})
             for threshold in THRESHOLDS:
                 if total >= threshold and threshold not in reached:
                     reached[threshold] = at
-    contacts = set(profiles) | set(peak)
-    converters = {email for email in contacts if email in converted_at}
-    bands: dict[int, list[int]] = {}
-    for email in contacts:
-        low = int(max(peak.get(email, 0.0), 0) // BAND * BAND)
-        counts = bands.setdefault(min(low, 100 - BAND), [0, 0])
-        counts[0] += 1
-        counts[1] += email in converters
-    results = []
-    for threshold in THRESHOLDS:
-        flagged = {email for email in contacts if threshold in first_reached.get(email, {})}
-        hits = flagged & converters
-        precision = len(hits) / len(flagged) if flagged else 0.0
-        recall = len(hits) / len(converters) if converters else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        leads = [(converted_at[e] - first_reached[e][threshold]) / 86_400 for e in hits]
-        results.append(ThresholdResult(threshold, len(flagged), len(hits), precision, recall, f1,
-                                       statistics.median(leads) if leads else None))
-    return Calibration(len(contacts), len(converters),
-                       tuple(Band(low, n, c) for low, (n, c) in sorted(bands.items())), tuple(results))
+
+    def tabulate(self, known: set[str]) -> Calibration:
+        peak, first_reached, converted_at = self.peak, self.first_reached, self.converted_at
+        contacts = known | set(peak)
+        converters = {email for email in contacts if email in converted_at}
+        bands: dict[int, list[int]] = {}
+        for email in contacts:
+            low = int(max(peak.get(email, 0.0), 0) // BAND * BAND)
+            counts = bands.setdefault(min(low, 100 - BAND), [0, 0])
+            counts[0] += 1
+            counts[1] += email in converters
+        results = []
+        for threshold in THRESHOLDS:
+            flagged = {email for email in contacts if threshold in first_reached.get(email, {})}
+            hits = flagged & converters
+            precision = len(hits) / len(flagged) if flagged else 0.0
+            recall = len(hits) / len(converters) if converters else 0.0
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            leads = [(converted_at[e] - first_reached[e][threshold]) / 86_400 for e in hits]
+            results.append(ThresholdResult(threshold, len(flagged), len(hits), precision, recall, f1,
+                                           statistics.median(leads) if leads else None))
+        return Calibration(len(contacts), len(converters),
+                           tuple(Band(low, n, c) for low, (n, c) in sorted(bands.items())), tuple(results))

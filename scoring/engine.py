@@ -6,7 +6,8 @@ Evaluation order (the one HubSpot's "Test a record" shows; reference notes §A3)
 4. fit / engagement = clamp(sum of their groups, dimension bounds), normalised to 100 x points / scale;
 5. total = clamp(w x fit + (1 - w) x engagement, total bounds); the stage (with hysteresis) and the A1-C3 grade.
 
-`Scorer` keeps, per contact, the occurrence times of each event rule and each rule's current value. An event
+`Scorer` keeps, per contact, the occurrence times of each event rule that can still change its points (`_keep`:
+the memory follows a contact's recent activity, not its history's length) and each rule's current value. An event
 re-evaluates only the rules it feeds, unless the contact's values were due to change by then (a decay step or a
 window edge passed: `next_change`), in which case every rule of that contact is re-evaluated. So a score after
 `observe` or `sweep(now)` equals `score(profile, events, now)` for step decay and windows. Linear and half-life
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -30,6 +31,7 @@ from scoring.scores import GroupResult, RuleResult, Score, clamp, grade_for, mat
 
 DAY = 86_400.0
 NEVER = math.inf
+TRIM_SLACK = 4  # occurrences let pile up past what a rule needs before trimming: not on every event
 
 
 class Event(NamedTuple):
@@ -105,7 +107,8 @@ class _Compiled:
 class _Spec:
     """One rule, flattened for the hot path (attribute reads on plain slots, decay as numbers)."""
 
-    __slots__ = ("points", "min", "max", "once", "need", "window", "idle", "curve", "period", "rate", "cap_first")
+    __slots__ = ("points", "min", "max", "once", "need", "window", "idle", "curve", "period", "rate", "cap_first",
+                 "keep", "trim_at")
 
     def __init__(self, rule: Rule, group: Group):
         self.points, self.min, self.max = rule.points, rule.min, rule.max
@@ -118,6 +121,31 @@ class _Spec:
         self.period = decay.every_days * DAY if decay else NEVER
         self.rate = decay.percent / 100 if decay else 0.0
         self.cap_first = group.cap_before_decay
+        self.keep = _keep(self)
+        self.trim_at = self.keep + TRIM_SLACK
+
+
+def _keep(spec: _Spec) -> int:
+    """How many of a rule's newest occurrences (up to now) can still change its points; 0: all of them. What the
+    scorer holds per contact then follows the contact's activity, not the length of its history.
+
+    - `once` without a window: the newest `min_count` (the count is reached for good; decay runs from the newest).
+    - per occurrence, clamped by the rule, step decay or none: K = ceil(clamp / (points x smallest non-zero
+      factor)). While the newest K all still count, they reach the clamp alone; once one of them has decayed to
+      nothing or left the window, so has every older one.
+    Windowed `once` rules and continuous decay keep everything: the window and the decay to zero prune them."""
+    if spec.once:
+        return spec.need if spec.window == NEVER else 0
+    bound = spec.max if spec.points > 0 else spec.min
+    if spec.cap_first or bound is None or spec.curve not in (None, "step") or bound * spec.points <= 0:
+        return 0
+    smallest = 1.0
+    if spec.curve == "step":
+        steps = math.ceil(1 / spec.rate) - 1 if spec.rate > 0 else 0
+        while steps and 1 - spec.rate * steps <= 1e-12:
+            steps -= 1
+        smallest = 1 - spec.rate * steps
+    return max(1, math.ceil(bound / (spec.points * smallest) - 1e-9))
 
 
 def _event_rule(spec: _Spec, times: list[float], now: float) -> tuple[float, float, int, float]:
@@ -194,6 +222,7 @@ class ContactState:
     counts: list[int]
     sums: list[float]  # per group, the sum of its rules
     group_values: list[float]  # per group, clamped
+    dropped: dict[int, int] | None = None  # per `once` rule, the occurrences counted but no longer held
     last_seen: float = -NEVER
     next_change: float = NEVER
     queued: float = NEVER  # the time of this contact's live entry in the sweep's heap
@@ -351,7 +380,17 @@ class Scorer:
                     raws[i] = fulls[i] = 0.0
                     counts[i] = 0
                     continue
+                keep = spec.keep
+                if keep and len(times) > spec.trim_at:
+                    end = bisect_right(times, now)
+                    if end > keep:
+                        del times[:end - keep]
+                        if spec.once:  # they all still count towards min_count: remembered as a number
+                            dropped = st.dropped = st.dropped or {}
+                            dropped[i] = dropped.get(i, 0) + end - keep
                 raw, change, n, full_points = _event_rule(spec, times, now)
+                if st.dropped:
+                    n += st.dropped.get(i, 0)
             raws[i], counts[i], fulls[i] = raw, n, full_points
             if spec.cap_first:
                 value = clamp(full_points, spec.min, spec.max) * (raw / full_points) if full_points else 0.0

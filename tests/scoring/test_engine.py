@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scoring.engine import Event, Scorer, score, to_seconds
+from scoring.engine import TRIM_SLACK, Event, Scorer, score, to_seconds
 from scoring.scores import account_score
 from scoring.model import ScoreModel, load_model, parse
 
@@ -192,3 +192,49 @@ def test_an_account_scores_company_fit_and_its_users_engagement():
     assert (result.fit, result.engagement) == (pytest.approx(83.33), 70)
     assert result.total == pytest.approx(0.4 * 83.333 + 0.6 * 70, abs=0.01)
     assert result.stage == "pql"
+
+
+def test_the_scorer_holds_only_the_occurrences_that_can_still_change_a_score():
+    # Per-occurrence rules clamped by the rule (step decay with odd steps, a window, a floor) and `once` rules:
+    # the scorer that forgets what cannot matter any more agrees, rule by rule, with one that keeps everything.
+    groups = [{"name": "g", "category": "engagement", "decay": {"percent": 30, "every_days": 20}, "rules": [
+                  {"id": "view", "label": "view", "points": 4, "count": "per_occurrence", "max": 30,
+                   "event": {"name": "view"}},
+                  {"id": "spam", "label": "spam", "points": -3, "count": "per_occurrence", "min": -10,
+                   "event": {"name": "spam"}},
+                  {"id": "key", "label": "key", "points": 25, "event": {"name": "key"}},
+                  {"id": "pair", "label": "pair", "points": 10, "event": {"name": "invite", "min_count": 2}}]},
+              {"name": "w", "category": "engagement", "rules": [
+                  {"id": "recent", "label": "recent", "points": 5, "count": "per_occurrence", "max": 20,
+                   "event": {"name": "view", "within_days": 9}}]}]
+    m = model(groups)
+    lean, full = Scorer(m), Scorer(m)
+    for spec in full._c.specs:
+        spec.keep = 0
+    rng = random.Random(3)
+    bursts, start = [], 0.0
+    while start < 300:  # bursts of activity and quiet spells, so the newest occurrences decay while older count
+        bursts.append(start)
+        start += rng.uniform(5, 50)
+    stream = sorted((days(b + rng.uniform(0, 2)), rng.choice(["view", "view", "spam", "key", "invite"]))
+                    for b in bursts for _ in range(rng.randint(5, 150)))
+    checkpoints = [days(d / 2) for d in range(1, 680)]
+    for at, name in stream:
+        while checkpoints and at > checkpoints[0]:
+            now = to_seconds(checkpoints.pop(0))
+            lean.sweep(now), full.sweep(now)
+            got, want = lean.explain("c", now), full.explain("c", now)
+            assert [r.value for r in got.rules] == pytest.approx([r.value for r in want.rules]), now
+            assert got.total == pytest.approx(want.total)
+        lean.observe("c", name, to_seconds(at))
+        full.observe("c", name, to_seconds(at))
+    rules = m.groups[0].rules + m.groups[1].rules
+    held = {r.id: len(t) for r, t in zip(rules, lean.current("c").times)}
+    # 30% steps leave 10% as the smallest share: ceil(30 / (4 x 0.1)) = 75 views, ceil(10 / (3 x 0.1)) = 34 spams;
+    # one key use, two invites; trimmed when TRIM_SLACK more have piled up.
+    keep = {r.id: spec.keep for r, spec in zip(rules, lean._c.specs)}
+    assert keep == {"view": 75, "spam": 34, "key": 1, "pair": 2, "recent": 4}
+    assert all(held[r] <= keep[r] + TRIM_SLACK for r in keep), held
+    assert sum(len(t or []) for t in full.current("c").times) > 2 * sum(held.values())  # the one that keeps all
+    counted = {r.id: r.occurrences for r in lean.explain("c", to_seconds(days(320))).rules}
+    assert counted["key"] == sum(name == "key" for _, name in stream)  # `once` rules still count every occurrence
