@@ -212,7 +212,7 @@ def _occurrence_test(branch: Any) -> Check:
     """Whether one occurrence's properties pass a UNIFIED_EVENTS branch's own filters and nested AND / OR / NOT_ALL /
     NOT_ANY branches of event PROPERTY filters (an occurrence counts only when they do)."""
     if not isinstance(branch, AndBranch | OrBranch | NotAllBranch | NotAnyBranch):
-        raise ValidationError(f"A {branch.filter_branch_type} branch cannot be nested in a UNIFIED_EVENTS branch; "
+        raise ValidationError(f"{branch.filter_branch_type} branches cannot be nested in a UNIFIED_EVENTS branch; "
                               "it takes AND, OR, NOT_ALL and NOT_ANY branches of event PROPERTY filters")  # fmt: skip
     if not all(isinstance(f, PropertyFilter) for f in branch.filters):
         raise ValidationError("The filters of a UNIFIED_EVENTS branch must be PROPERTY filters on the event")

@@ -42,37 +42,32 @@ class Comparative(Operation):
     default_comparison_value: str | None = None
 
 
-class ComparativeDateOperation(Comparative):
-    operation_type: Literal["COMPARATIVE_DATE"]
+class ComparativeTime(Comparative):
+    """A comparison of instants: the default is a date or time too."""
+
     operator: Literal["IS_BEFORE", "IS_AFTER"]
 
     @field_validator("default_comparison_value")
     @classmethod
     def _a_time(cls, value: str | None) -> str | None:
-        return _time(value)
+        if value is not None and parse_datetime(value) is None:
+            raise ValueError(f"{value!r} is not a date or time (ISO-8601 or epoch milliseconds)")
+        return value
 
 
-class ComparativePropertyUpdatedOperation(Comparative):
+class ComparativeDateOperation(ComparativeTime):
+    operation_type: Literal["COMPARATIVE_DATE"]
+
+
+class ComparativePropertyUpdatedOperation(ComparativeTime):
     """When the property was last written against when the other one was."""
 
     operation_type: Literal["COMPARATIVE_PROPERTY_UPDATED"]
-    operator: Literal["IS_BEFORE", "IS_AFTER"]
-
-    @field_validator("default_comparison_value")
-    @classmethod
-    def _a_time(cls, value: str | None) -> str | None:
-        return _time(value)
 
 
 class ComparativeStringOperation(Comparative):
     operation_type: Literal["COMPARATIVE_STRING"]
     operator: Literal["IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "CONTAINS", "DOES_NOT_CONTAIN", "STARTS_WITH", "ENDS_WITH"]
-
-
-def _time(value: str | None) -> str | None:
-    if value is not None and parse_datetime(value) is None:
-        raise ValueError(f"{value!r} is not a date or time (ISO-8601 or epoch milliseconds)")
-    return value
 
 
 class CalendarDateOperation(Operation):

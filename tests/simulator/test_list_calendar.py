@@ -4,13 +4,9 @@ quarters and years, DYNAMIC membership that follows writes and the clock; and th
 from __future__ import annotations
 
 import pytest
+from list_kit import assert_refused_naming, contact, dynamic, members, root
 
 NOW = "2030-01-10T12:00:00Z"  # a Thursday: this week is Monday 7 to Sunday 13 January
-
-
-def root(*filters):
-    return {"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [], "filterBranches": [
-        {"filterBranchType": "AND", "filterBranchOperator": "AND", "filters": list(filters), "filterBranches": []}]}
 
 
 def calendar(prop, operator, unit, **fields):
@@ -29,25 +25,9 @@ def on_day(prop, operator, year, month, day):
 def frozen(api):
     api.post("/_sim/clock", json={"set": NOW, "freeze": True}).raise_for_status()
     for name, kind in (("renews", "datetime"), ("signed_up", "date")):
-        api.post("/crm/v3/properties/contacts", json={"name": name, "label": name, "type": kind, "fieldType": "date",
-                                                      "groupName": "contactinformation"}).raise_for_status()  # fmt: skip
-
-
-def contact(api, **properties) -> str:
-    answer = api.post("/crm/v3/objects/contacts", json={"properties": properties})
-    assert answer.status_code == 201, answer.text
-    return answer.json()["id"]
-
-
-def dynamic(api, *filters, name="Calendar") -> str:
-    answer = api.post("/crm/v3/lists", json={"name": name, "objectTypeId": "0-1", "processingType": "DYNAMIC",
-                                             "filterBranch": root(*filters)})  # fmt: skip
-    assert answer.status_code == 200, answer.text
-    return answer.json()["list"]["listId"]
-
-
-def members(portal, list_id) -> set[str]:
-    return set(portal.lists.get(list_id).members)
+        api.post("/crm/v3/properties/contacts", json={
+            "name": name, "label": name, "type": kind, "fieldType": "date", "groupName": "contactinformation",
+        }).raise_for_status()  # fmt: skip
 
 
 def clock(api, **body):
@@ -95,12 +75,12 @@ WHEN = [  # (operation, renews, passes) at Thursday 2030-01-10 12:00 UTC
 @pytest.mark.parametrize(("item", "renews", "passes"), WHEN)
 def test_calendar_periods(api, portal, item, renews, passes):
     ann = contact(api, email="ann@acme.io", renews=renews)
-    list_id = dynamic(api, item)
+    list_id = dynamic(api, root(item))
     assert members(portal, list_id) == ({ann} if passes else set())
 
 
 def test_a_this_week_list_is_left_at_midnight_on_sunday_and_rejoined_by_a_write(api, portal):
-    list_id = dynamic(api, calendar("renews", "IN_THIS_TIME_UNIT", "WEEK"))
+    list_id = dynamic(api, root(calendar("renews", "IN_THIS_TIME_UNIT", "WEEK")))
     ann = contact(api, email="ann@acme.io", renews="2030-01-12T09:00:00Z")
     bob = contact(api, email="bob@acme.io", renews="2030-01-15T09:00:00Z")  # next week
     assert members(portal, list_id) == {ann}
@@ -115,24 +95,21 @@ def test_a_this_week_list_is_left_at_midnight_on_sunday_and_rejoined_by_a_write(
     assert members(portal, list_id) == set()
 
 
-def test_so_far_joins_when_the_clock_reaches_the_value(api, portal):
-    list_id = dynamic(api, calendar("renews", "IN_THIS_TIME_UNIT_SO_FAR", "DAY"))
-    ann = contact(api, email="ann@acme.io", renews="2030-01-10T15:00:00Z")
+@pytest.mark.parametrize(("operation", "renews", "steps"), [
+    # later today: joins when the clock reaches it, leaves at midnight
+    (calendar("renews", "IN_THIS_TIME_UNIT_SO_FAR", "DAY"), "2030-01-10T15:00:00Z",
+     [({"advance": "PT3H"}, True), ({"set": "2030-01-11T00:00:00Z"}, False)]),
+    # this month: joins "last month" when February begins, leaves when March does
+    (calendar("renews", "IN_LAST_TIME_UNIT", "MONTH"), "2030-01-05T09:00:00Z",
+     [({"set": "2030-02-01T00:00:00Z"}, True), ({"set": "2030-03-01T00:00:00Z"}, False)]),
+])  # fmt: skip
+def test_the_clock_moves_records_in_and_out(api, portal, operation, renews, steps):
+    list_id = dynamic(api, root(operation))
+    ann = contact(api, email="ann@acme.io", renews=renews)
     assert members(portal, list_id) == set()
-    clock(api, advance="PT3H")
-    assert members(portal, list_id) == {ann}
-    clock(api, set="2030-01-11T00:00:00Z")
-    assert members(portal, list_id) == set()
-
-
-def test_last_month_is_joined_when_the_month_turns(api, portal):
-    list_id = dynamic(api, calendar("renews", "IN_LAST_TIME_UNIT", "MONTH"))
-    ann = contact(api, email="ann@acme.io", renews="2030-01-05T09:00:00Z")
-    assert members(portal, list_id) == set()
-    clock(api, set="2030-02-01T00:00:00Z")
-    assert members(portal, list_id) == {ann}
-    clock(api, set="2030-03-01T00:00:00Z")
-    assert members(portal, list_id) == set()
+    for body, member in steps:
+        clock(api, **body)
+        assert members(portal, list_id) == ({ann} if member else set())
 
 
 def test_periods_begin_in_the_portals_time_zone(api, portal):
@@ -141,9 +118,9 @@ def test_periods_begin_in_the_portals_time_zone(api, portal):
     utc_today = contact(api, email="ann@acme.io", renews="2030-01-10T06:00:00Z")  # 9 January, 22:00 there
     la_today = contact(api, email="bob@acme.io", renews="2030-01-10T09:00:00Z")
     dated = contact(api, email="cy@acme.io", signed_up="2030-01-10")
-    today = dynamic(api, calendar("renews", "IN_THIS_TIME_UNIT", "DAY"), name="Today")
-    signed_today = dynamic(api, calendar("signed_up", "IN_THIS_TIME_UNIT", "DAY"), name="Signed today")
-    on_the_ninth = dynamic(api, on_day("renews", "EQUAL", 2030, "JAN", 9), name="The ninth")
+    today = dynamic(api, root(calendar("renews", "IN_THIS_TIME_UNIT", "DAY")), name="Today")
+    signed_today = dynamic(api, root(calendar("signed_up", "IN_THIS_TIME_UNIT", "DAY")), name="Signed today")
+    on_the_ninth = dynamic(api, root(on_day("renews", "EQUAL", 2030, "JAN", 9)), name="The ninth")
     assert (members(portal, today), members(portal, signed_today)) == ({la_today}, {dated})
     assert members(portal, on_the_ninth) == {utc_today}
 
@@ -154,7 +131,7 @@ def test_periods_begin_in_the_portals_time_zone(api, portal):
 
 
 def test_a_date_filter_follows_writes(api, portal):
-    list_id = dynamic(api, on_day("signed_up", "BEFORE", 2030, "FEB", 1))
+    list_id = dynamic(api, root(on_day("signed_up", "BEFORE", 2030, "FEB", 1)))
     ann = contact(api, email="ann@acme.io", signed_up="2030-01-31")
     assert members(portal, list_id) == {ann}
     api.patch(f"/crm/v3/objects/contacts/{ann}", json={"properties": {"signed_up": "2030-02-01"}})
@@ -189,17 +166,11 @@ BAD = [
 
 @pytest.mark.parametrize(("item", "field"), BAD)
 def test_bad_calendar_operations_are_refused_naming_the_field(api, portal, item, field):
-    answer = api.post("/crm/v3/lists", json={"name": "Bad", "objectTypeId": "0-1", "processingType": "DYNAMIC",
-                                             "filterBranch": root(item)})  # fmt: skip
-    assert answer.status_code == 400
-    body = answer.json()
-    assert body["category"] == "VALIDATION_ERROR"
-    assert any(error["in"].endswith(f".{field}") for error in body["errors"]), body
-    assert portal.lists.all() == []
+    assert_refused_naming(api, portal, root(item), field)
 
 
 def test_bad_filters_leave_a_lists_filters_as_they_were(api, portal):
-    list_id = dynamic(api, calendar("renews", "IN_THIS_TIME_UNIT", "WEEK"))
+    list_id = dynamic(api, root(calendar("renews", "IN_THIS_TIME_UNIT", "WEEK")))
     ann = contact(api, email="ann@acme.io", renews="2030-01-08T00:00:00Z")
     answer = api.put(f"/crm/v3/lists/{list_id}/update-list-filters",
                      json={"filterBranch": root(on_day("renews", "EQUAL", 2030, "FEB", 29))})  # fmt: skip

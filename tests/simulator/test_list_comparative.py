@@ -4,13 +4,9 @@ same record, live on writes of either; and their bad input."""
 from __future__ import annotations
 
 import pytest
+from list_kit import assert_refused_naming, contact, dynamic, members, root, update
 
 NOW = "2030-01-10T12:00:00Z"
-
-
-def root(*filters):
-    return {"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [], "filterBranches": [
-        {"filterBranchType": "AND", "filterBranchOperator": "AND", "filters": list(filters), "filterBranches": []}]}
 
 
 def compare(prop, operation_type, operator, other, **fields):
@@ -24,29 +20,9 @@ def frozen(api):
     api.post("/_sim/clock", json={"set": NOW, "freeze": True}).raise_for_status()
     for name, kind, field in (("renews", "datetime", "date"), ("trial_ends", "datetime", "date"),
                               ("plan", "string", "text"), ("signup_plan", "string", "text")):  # fmt: skip
-        api.post("/crm/v3/properties/contacts", json={"name": name, "label": name, "type": kind, "fieldType": field,
-                                                      "groupName": "contactinformation"}).raise_for_status()  # fmt: skip
-
-
-def contact(api, **properties) -> str:
-    answer = api.post("/crm/v3/objects/contacts", json={"properties": properties})
-    assert answer.status_code == 201, answer.text
-    return answer.json()["id"]
-
-
-def update(api, record_id, **properties):
-    api.patch(f"/crm/v3/objects/contacts/{record_id}", json={"properties": properties}).raise_for_status()
-
-
-def dynamic(api, *filters) -> str:
-    answer = api.post("/crm/v3/lists", json={"name": "Compared", "objectTypeId": "0-1", "processingType": "DYNAMIC",
-                                             "filterBranch": root(*filters)})  # fmt: skip
-    assert answer.status_code == 200, answer.text
-    return answer.json()["list"]["listId"]
-
-
-def members(portal, list_id) -> set[str]:
-    return set(portal.lists.get(list_id).members)
+        api.post("/crm/v3/properties/contacts", json={
+            "name": name, "label": name, "type": kind, "fieldType": field, "groupName": "contactinformation",
+        }).raise_for_status()  # fmt: skip
 
 
 STRINGS = [
@@ -63,13 +39,13 @@ STRINGS = [
 @pytest.mark.parametrize(("operator", "plan", "signup_plan", "passes"), STRINGS)
 def test_comparative_string_operators(api, portal, operator, plan, signup_plan, passes):
     ann = contact(api, email="ann@acme.io", plan=plan, signup_plan=signup_plan)
-    list_id = dynamic(api, compare("plan", "COMPARATIVE_STRING", operator, "signup_plan"))
+    list_id = dynamic(api, root(compare("plan", "COMPARATIVE_STRING", operator, "signup_plan")))
     assert members(portal, list_id) == ({ann} if passes else set())
 
 
 def test_a_comparative_string_follows_writes_of_either_property_and_the_default(api, portal):
-    changed = dynamic(api, compare("plan", "COMPARATIVE_STRING", "IS_NOT_EQUAL_TO", "signup_plan",
-                                   defaultComparisonValue="Free"))  # fmt: skip
+    changed = dynamic(api, root(compare("plan", "COMPARATIVE_STRING", "IS_NOT_EQUAL_TO", "signup_plan",
+                                        defaultComparisonValue="Free")))  # fmt: skip
     ann = contact(api, email="ann@acme.io", plan="Free")
     bob = contact(api, email="bob@acme.io", plan="Pro")  # no signup_plan: compared with "Free"
     assert members(portal, changed) == {bob}
@@ -80,7 +56,7 @@ def test_a_comparative_string_follows_writes_of_either_property_and_the_default(
 
 
 def test_comparative_dates_follow_writes_of_either_property(api, portal):
-    late = dynamic(api, compare("renews", "COMPARATIVE_DATE", "IS_AFTER", "trial_ends"))
+    late = dynamic(api, root(compare("renews", "COMPARATIVE_DATE", "IS_AFTER", "trial_ends")))
     ann = contact(api, email="ann@acme.io", renews="2030-02-01T00:00:00Z", trial_ends="2030-01-15T00:00:00Z")
     bob = contact(api, email="bob@acme.io", renews="2030-02-01T00:00:00Z")  # nothing to compare with
     assert members(portal, late) == {ann}
@@ -91,8 +67,8 @@ def test_comparative_dates_follow_writes_of_either_property(api, portal):
 
 
 def test_a_comparative_date_default_stands_in_for_a_missing_comparison(api, portal):
-    early = dynamic(api, compare("renews", "COMPARATIVE_DATE", "IS_BEFORE", "trial_ends",
-                                 defaultComparisonValue="2030-01-31T00:00:00Z"))  # fmt: skip
+    early = dynamic(api, root(compare("renews", "COMPARATIVE_DATE", "IS_BEFORE", "trial_ends",
+                                      defaultComparisonValue="2030-01-31T00:00:00Z")))  # fmt: skip
     ann = contact(api, email="ann@acme.io", renews="2030-01-20T00:00:00Z")
     bob = contact(api, email="bob@acme.io", renews="2030-01-20T00:00:00Z", trial_ends="2030-01-01T00:00:00Z")
     assert members(portal, early) == {ann}
@@ -101,7 +77,7 @@ def test_a_comparative_date_default_stands_in_for_a_missing_comparison(api, port
 
 
 def test_comparative_property_updated_compares_when_each_was_last_written(api, portal):
-    newer = dynamic(api, compare("plan", "COMPARATIVE_PROPERTY_UPDATED", "IS_AFTER", "signup_plan"))
+    newer = dynamic(api, root(compare("plan", "COMPARATIVE_PROPERTY_UPDATED", "IS_AFTER", "signup_plan")))
     ann = contact(api, email="ann@acme.io", signup_plan="Free")
     api.post("/_sim/clock", json={"advance": "P1D"}).raise_for_status()
     update(api, ann, plan="Pro")
@@ -112,8 +88,9 @@ def test_comparative_property_updated_compares_when_each_was_last_written(api, p
 
 
 def test_comparative_property_updated_with_a_default_time_and_no_value(api, portal):
-    older = dynamic(api, compare("plan", "COMPARATIVE_PROPERTY_UPDATED", "IS_BEFORE", "signup_plan",
-                                 defaultComparisonValue="2030-01-11T00:00:00Z", includeObjectsWithNoValueSet=True))
+    older = dynamic(api, root(compare("plan", "COMPARATIVE_PROPERTY_UPDATED", "IS_BEFORE", "signup_plan",
+                                      defaultComparisonValue="2030-01-11T00:00:00Z",
+                                      includeObjectsWithNoValueSet=True)))  # fmt: skip
     ann = contact(api, email="ann@acme.io", plan="Pro")  # written at NOW, before the default time
     bob = contact(api, email="bob@acme.io")  # plan never written: includeObjectsWithNoValueSet
     assert members(portal, older) == {ann, bob}
@@ -136,13 +113,7 @@ BAD = [
 
 @pytest.mark.parametrize(("item", "field"), BAD)
 def test_bad_comparative_operations_are_refused_naming_the_field(api, portal, item, field):
-    answer = api.post("/crm/v3/lists", json={"name": "Bad", "objectTypeId": "0-1", "processingType": "DYNAMIC",
-                                             "filterBranch": root(item)})  # fmt: skip
-    assert answer.status_code == 400
-    body = answer.json()
-    assert body["category"] == "VALIDATION_ERROR"
-    assert any(error["in"].endswith(f".{field}") for error in body["errors"]), body
-    assert portal.lists.all() == []
+    assert_refused_naming(api, portal, root(item), field)
 
 
 def test_an_unknown_comparison_property_is_refused_by_name(api, portal):

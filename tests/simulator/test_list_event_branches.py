@@ -4,15 +4,11 @@ count occurrences re-evaluated when the portal's storage bound drops the oldest 
 from __future__ import annotations
 
 import pytest
+from list_kit import contact, dynamic, members, root
 
 from simulator.feed import MembershipChanged, OccurrencesDropped
 
 NOW = "2030-01-10T12:00:00Z"
-
-
-def root(*branches):
-    return {"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [], "filterBranches": [
-        {"filterBranchType": "AND", "filterBranchOperator": "AND", "filters": [], "filterBranches": list(branches)}]}
 
 
 def feature(operator, value):
@@ -48,27 +44,10 @@ def event(api) -> dict:
     return answer.json()
 
 
-def contact(api, email) -> str:
-    answer = api.post("/crm/v3/objects/contacts", json={"properties": {"email": email}})
-    assert answer.status_code == 201, answer.text
-    return answer.json()["id"]
-
-
 def send(api, event, record_id, at, **properties):
     answer = api.post("/events/v3/send", json={"eventName": event["fullyQualifiedName"], "objectId": record_id,
                                                "occurredAt": at, "properties": properties})  # fmt: skip
     assert answer.status_code == 204, answer.text
-
-
-def dynamic(api, *branches, name="Used") -> str:
-    answer = api.post("/crm/v3/lists", json={"name": name, "objectTypeId": "0-1", "processingType": "DYNAMIC",
-                                             "filterBranch": root(*branches)})  # fmt: skip
-    assert answer.status_code == 200, answer.text
-    return answer.json()["list"]["listId"]
-
-
-def members(portal, list_id) -> set[str]:
-    return set(portal.lists.get(list_id).members)
 
 
 def test_an_occurrence_counts_when_its_properties_pass_the_nested_branches(api, portal, event):
@@ -76,8 +55,8 @@ def test_an_occurrence_counts_when_its_properties_pass_the_nested_branches(api, 
     nested = [branch("OR", feature("IS_EQUAL_TO", "export"), feature("IS_EQUAL_TO", "import")),
               branch("NOT_ANY", {"filterType": "PROPERTY", "property": "plan", "operation": {
                   "operationType": "STRING", "operator": "IS_EQUAL_TO", "value": "free"}})]  # fmt: skip
-    list_id = dynamic(api, used(event["objectTypeId"], branches=nested, times=2))
-    ann = contact(api, "ann@acme.io")
+    list_id = dynamic(api, root(branches=[used(event["objectTypeId"], branches=nested, times=2)]))
+    ann = contact(api, email="ann@acme.io")
     send(api, event, ann, "2030-01-08T10:00:00Z", feature="Export", plan="pro")
     send(api, event, ann, "2030-01-08T11:00:00Z", feature="share", plan="pro")  # neither export nor import
     send(api, event, ann, "2030-01-08T12:00:00Z", feature="import", plan="free")  # a free plan
@@ -89,8 +68,8 @@ def test_an_occurrence_counts_when_its_properties_pass_the_nested_branches(api, 
 def test_nested_branches_and_the_branchs_own_filters_both_apply(api, portal, event):
     starts_ex = feature("STARTS_WITH", "ex")
     nested = branch("AND", branches=[branch("OR", feature("ENDS_WITH", "port"), feature("ENDS_WITH", "cel"))])
-    list_id = dynamic(api, used(event["objectTypeId"], starts_ex, branches=[nested]))
-    ann, bob, cy = contact(api, "ann@acme.io"), contact(api, "bob@acme.io"), contact(api, "cy@acme.io")
+    list_id = dynamic(api, root(branches=[used(event["objectTypeId"], starts_ex, branches=[nested])]))
+    ann, bob, cy = (contact(api, email=f"{name}@acme.io") for name in ("ann", "bob", "cy"))
     send(api, event, ann, "2030-01-08T10:00:00Z", feature="export")
     send(api, event, bob, "2030-01-08T10:00:00Z", feature="import")  # ends with port, does not start with ex
     send(api, event, cy, "2030-01-08T10:00:00Z", feature="excel")
@@ -99,13 +78,14 @@ def test_nested_branches_and_the_branchs_own_filters_both_apply(api, portal, eve
 
 @pytest.mark.parametrize(("nested", "message"), [
     (branch("ASSOCIATION", branches=[]) | {"objectTypeId": "0-2", "operator": "IN_LIST", "associationTypeId": 1},
-     "A ASSOCIATION branch cannot be nested in a UNIFIED_EVENTS branch"),
+     "ASSOCIATION branches cannot be nested in a UNIFIED_EVENTS branch"),
     (branch("OR", {"filterType": "CONSTANT", "shouldAccept": True}),
      "The filters of a UNIFIED_EVENTS branch must be PROPERTY filters on the event"),
 ])  # fmt: skip
 def test_what_a_unified_events_branch_cannot_nest_is_refused(api, portal, event, nested, message):
+    bad = root(branches=[used(event["objectTypeId"], branches=[nested])])
     answer = api.post("/crm/v3/lists", json={"name": "Bad", "objectTypeId": "0-1", "processingType": "DYNAMIC",
-                                             "filterBranch": root(used(event["objectTypeId"], branches=[nested]))})
+                                             "filterBranch": bad})  # fmt: skip
     assert answer.status_code == 400
     assert answer.json()["message"].startswith(message)
     assert portal.lists.all() == []
@@ -115,9 +95,10 @@ def test_a_list_member_leaves_when_the_storage_bound_drops_its_occurrences(api, 
     heard = []
     portal.feed.subscribe(heard.append, OccurrencesDropped, MembershipChanged)
     api.post("/_sim/portal", json={"eventStorageLimit": 4}).raise_for_status()
-    three_times = dynamic(api, used(event["objectTypeId"], times=3), name="3+ times ever")
-    never = dynamic(api, used(event["objectTypeId"]) | {"operator": "HAS_NOT_COMPLETED"}, name="Never")
-    ann, bob = contact(api, "ann@acme.io"), contact(api, "bob@acme.io")
+    three_times = dynamic(api, root(branches=[used(event["objectTypeId"], times=3)]), name="3+ times ever")
+    never = dynamic(api, root(branches=[used(event["objectTypeId"]) | {"operator": "HAS_NOT_COMPLETED"}]),
+                    name="Never")
+    ann, bob = contact(api, email="ann@acme.io"), contact(api, email="bob@acme.io")
     for day in (1, 2, 3):
         send(api, event, ann, f"2030-01-0{day}T10:00:00Z", feature="export")
     assert (members(portal, three_times), members(portal, never)) == ({ann}, {bob})
