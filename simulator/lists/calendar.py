@@ -50,23 +50,32 @@ class Periods:
             return None
 
 
-def midnight(day: date, zone: tzinfo) -> datetime:
-    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+def midnight(day: date, zone: tzinfo) -> datetime | None:
+    """When a day begins in `zone`; None for a day at the very edge of the calendar (year 1 or 9999)."""
+    try:
+        return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def local_day(value: str, zone: tzinfo) -> tuple[date, datetime] | None:
-    """The value's day in `zone` and the instant it stands for (a date alone: the start of that day there)."""
+    """The value's day in `zone` and the instant it stands for (a date alone: the start of that day there); None
+    when it is no date, or its day there is outside the calendar."""
     if len(value) == 10:
         try:
             day = date.fromisoformat(value)
         except ValueError:
             day = None
         if day is not None:
-            return day, midnight(day, zone)
+            start = midnight(day, zone)
+            return (day, start) if start is not None else None
     moment = parse_datetime(value)
     if moment is None:
         return None
-    return moment.astimezone(zone).date(), moment
+    try:
+        return moment.astimezone(zone).date(), moment
+    except OverflowError:
+        return None
 
 
 def calendar_test(op: CalendarDateOperation) -> Callable[[Probe, str, Any], bool]:
@@ -98,8 +107,9 @@ def calendar_test(op: CalendarDateOperation) -> Callable[[Probe, str, Any], bool
 
 def _wake_at_start(probe: Probe, periods: Periods, number: int) -> None:
     first = periods.first_day(number)
-    if first is not None:
-        probe.until(midnight(first, probe.zone))
+    start = midnight(first, probe.zone) if first is not None else None
+    if start is not None:
+        probe.until(start)
 
 
 def date_test(op: DateOperation) -> Callable[[Probe, str, Any], bool]:

@@ -10,19 +10,18 @@ the PropertyOperation union.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from simulator.crm.values import parse_datetime
 from simulator.wire import WireModel
 
-MONTHS = ("JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER",
-          "NOVEMBER", "DECEMBER")  # fmt: skip
 Month = Literal["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER",
                 "NOVEMBER", "DECEMBER"]  # fmt: skip
-_SHORT = tuple(name[:3] for name in MONTHS)
 ShortMonth = Literal["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+MONTHS: tuple[str, ...] = get_args(Month)
+_SHORT: tuple[str, ...] = get_args(ShortMonth)
 MAX_TIME_UNIT_COUNT = 1000  # hubsim's bound on timeUnitCount (HubSpot's is not documented): no window leaves the era
 
 

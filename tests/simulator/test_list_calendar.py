@@ -178,3 +178,13 @@ def test_bad_filters_leave_a_lists_filters_as_they_were(api, portal):
     assert "FEB 2030 has no day 29" in answer.json()["message"]
     assert members(portal, list_id) == {ann}
     assert portal.lists.get(list_id).branch.filter_branches[0].filters[0].operation.operation_type == "CALENDAR_DATE"
+
+
+def test_values_at_the_edges_of_the_calendar_fail_quietly(api, portal):
+    """Year 1 and 9999 have no day before or after them in another time zone: such a value is in no period."""
+    api.post("/_sim/portal", json={"timeZone": "Pacific/Kiritimati"}).raise_for_status()  # UTC+14
+    contact(api, email="ann@acme.io", renews="9999-12-31T23:00:00Z", signed_up="0001-01-01")
+    lists = [dynamic(api, root(calendar(prop, "IN_LAST_TIME_UNIT", "YEAR", timeUnitCount=1000)), name=prop)
+             for prop in ("renews", "signed_up")]  # fmt: skip
+    lists.append(dynamic(api, root(on_day("renews", "AFTER", 2030, "JAN", 1)), name="after"))
+    assert [members(portal, list_id) for list_id in lists] == [set(), set(), set()]
