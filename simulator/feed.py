@@ -58,6 +58,16 @@ class EventOccurred:
 
 
 @dataclass(frozen=True, slots=True)
+class OccurrencesDropped:
+    """The storage bound took away a record's oldest occurrences of one event type (what counted them may change)."""
+
+    event_type_id: str
+    object_type: str
+    object_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class MembershipChanged:
     """A record joined or left a list."""
 
@@ -75,7 +85,7 @@ class ClockMoved:
     now: datetime
 
 
-Change = RecordChanged | AssociationChanged | EventOccurred | MembershipChanged | ClockMoved
+Change = RecordChanged | AssociationChanged | EventOccurred | OccurrencesDropped | MembershipChanged | ClockMoved
 Listener = Callable[[Any], None]
 
 

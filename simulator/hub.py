@@ -126,6 +126,7 @@ class Portal:
         lists = ListStore(
             crm, self.lock, self.clock.now, self.schedule_at, events,
             processing_delay=lambda: timedelta(milliseconds=self.settings.list_processing_delay_ms),
+            time_zone=lambda: self.settings.time_zone,
         )
         workflows = WorkflowEngine(crm, lock=self.lock, now=self.clock.now, portal_id=self.id,
                                    schedule_at=self.schedule_at, deliveries=self.deliveries, events=lambda: events,

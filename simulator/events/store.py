@@ -32,7 +32,7 @@ from simulator.events.definitions import (
 )
 from simulator.events.occurrences import Key, Occurrence, Timelines, keep_filter
 from simulator.events.send import SEND_BATCH_LIMIT, EventSend, PlannedSend, SendPlanner, UnknownEmail, live_id
-from simulator.feed import EventOccurred, RecordChanged
+from simulator.feed import EventOccurred, OccurrencesDropped, RecordChanged
 from simulator.wire import cursor
 
 DEFINITION_LIMIT = 500  # HubSpot: 500 event definitions per account
@@ -283,7 +283,8 @@ class EventStore:
                                              object_id, plan.occurred_at, plan.properties))  # fmt: skip
 
     def trim(self) -> list[Occurrence]:
-        """Drop the oldest occurrences past the portal's bound (counted in /_sim/usage); those dropped."""
+        """Drop the oldest occurrences past the portal's bound (counted in /_sim/usage); those dropped. Each record
+        that lost some is told on the feed, once per event type (a list counting them re-evaluates it)."""
         gone: list[Occurrence] = []
         with self._lock:
             while len(self._timelines) > self._settings.event_storage_limit:
@@ -292,6 +293,10 @@ class EventStore:
                     break
                 gone.append(oldest)
             self.dropped += len(gone)
+            now = self._now()
+            for type_id, object_type, object_id in dict.fromkeys((o.event_type_id, o.object_type, o.object_id)
+                                                                 for o in gone):  # fmt: skip
+                self._feed.publish(OccurrencesDropped(type_id, object_type, object_id, now))
         return gone
 
     def timeline(self, object_type: str, object_id: str, event_type_id: str) -> Sequence[Occurrence]:

@@ -12,11 +12,18 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from simulator.crm.object_types import ObjectType
-from simulator.feed import AssociationChanged, ChangeFeed, EventOccurred, MembershipChanged, RecordChanged
+from simulator.feed import (
+    AssociationChanged,
+    ChangeFeed,
+    EventOccurred,
+    MembershipChanged,
+    OccurrencesDropped,
+    RecordChanged,
+)
 from simulator.lists.evaluate import Check, Compiler, Path, Reads, Sources
 from simulator.lists.timing import Probe
 
@@ -47,9 +54,11 @@ class Watch:
 class Engine:
     def __init__(self, feed: ChangeFeed, sources: Sources, now: Callable[[], datetime],
                  schedule_at: Callable[[datetime, Callable[[datetime], None]], None],
-                 records: Callable[[str], Iterable[Any]], linked_any: Callable[[str, str, str], list[str]]):  # fmt: skip
+                 records: Callable[[str], Iterable[Any]], linked_any: Callable[[str, str, str], list[str]],
+                 zone: Callable[[], tzinfo] = lambda: UTC):  # fmt: skip
         self.sources = sources
         self._now = now
+        self._zone = zone  # the portal's time zone: where calendar periods begin
         self._schedule_at = schedule_at
         self._records = records  # every live record of a type
         self._linked_any = linked_any  # (type, id, to type) -> linked ids, any association type
@@ -65,7 +74,8 @@ class Engine:
         self._seq = itertools.count()
         self._armed: set[datetime] = set()
         self._live = False  # a store built for a restore schedules nothing until it is installed
-        feed.subscribe(self._on_change, RecordChanged, AssociationChanged, EventOccurred, MembershipChanged)
+        feed.subscribe(self._on_change, RecordChanged, AssociationChanged, EventOccurred, OccurrencesDropped,
+                       MembershipChanged)
 
     # --- watches ------------------------------------------------------------------------------------------------
 
@@ -94,13 +104,13 @@ class Engine:
     def meeting(self, branch: Any, object_type: ObjectType) -> list[str]:
         """The records that meet a branch now (a SNAPSHOT list's one evaluation)."""
         check, _ = self.compile(branch, object_type)
-        now = self._now()
-        return [record.id for record in list(self._records(object_type.name)) if check(Probe(now), record)]
+        now, zone = self._now(), self._zone()
+        return [record.id for record in list(self._records(object_type.name)) if check(Probe(now, zone), record)]
 
     def matches(self, branch: Any, object_type: ObjectType, record_id: str) -> bool:
         check, _ = self.compile(branch, object_type)
         record = self.sources.record(object_type.name, record_id)
-        return record is not None and check(Probe(self._now()), record)
+        return record is not None and check(Probe(self._now(), self._zone()), record)
 
     def forget(self, watch: Watch) -> None:
         if self._watches.pop(watch.id, None) is None:
@@ -131,7 +141,7 @@ class Engine:
     # --- evaluation ---------------------------------------------------------------------------------------------
 
     def _meets(self, watch: Watch, record: Any, now: datetime) -> bool:
-        probe = Probe(now)
+        probe = Probe(now, self._zone())
         meets = watch.check(probe, record)
         if probe.wake is not None:
             self._wake_at(watch, record.id, probe.wake)
@@ -160,7 +170,7 @@ class Engine:
                                                      (change.to_type, change.to_id, change.from_type)):  # fmt: skip
                     if near_type == near and far_type == path[-1]:
                         self._trace(watch, path[:-1], near_id, todo)
-        elif isinstance(change, EventOccurred):
+        elif isinstance(change, EventOccurred | OccurrencesDropped):
             for watch, path in self._by_event.get((change.object_type, change.event_type_id), ()):
                 self._trace(watch, path, change.object_id, todo)
         elif isinstance(change, MembershipChanged):

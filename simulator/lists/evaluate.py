@@ -80,14 +80,7 @@ class Compiler:
             return self._association(branch, object_type, path)
         checks = [self.filter(f, object_type, path) for f in branch.filters]
         checks += [self.branch(b, object_type, path) for b in branch.filter_branches]
-        if isinstance(branch, OrBranch):
-            return lambda probe, record: any(check(probe, record) for check in checks)
-        if isinstance(branch, NotAllBranch):
-            return lambda probe, record: not all(check(probe, record) for check in checks)
-        if isinstance(branch, NotAnyBranch):
-            return lambda probe, record: not any(check(probe, record) for check in checks)
-        assert isinstance(branch, AndBranch)
-        return lambda probe, record: all(check(probe, record) for check in checks)
+        return _combined(branch, checks)
 
     def filter(self, item: Any, object_type: ObjectType, path: Path) -> Check:
         if isinstance(item, PropertyFilter):
@@ -111,6 +104,10 @@ class Compiler:
                                   context={"propertyName": [item.property]})  # fmt: skip
         others: set[str] = set()
         test = compile_operation(item.property, item.operation, others)
+        for name in sorted(others):
+            if not self.sources.known_property(object_type.name, name):
+                raise ValidationError(f"Property {name} (read by the filter on {item.property}) does not exist on "
+                                      f"{object_type.name}", context={"propertyName": [name]})  # fmt: skip
         for name in (item.property, *others):
             self.reads.properties.add((path, name))
         return test
@@ -175,16 +172,12 @@ class Compiler:
 
     def _events(self, event_type_id: str, filters: list[Any], branches: list[Any], operator: str,
                 refine_bys: tuple[Any, Any], object_type: ObjectType, path: Path) -> Check:  # fmt: skip
-        if branches:
-            raise ValidationError("hubsim evaluates UNIFIED_EVENTS branches with filters, not nested filterBranches")
-        if not all(isinstance(f, PropertyFilter) for f in filters):
-            raise ValidationError("The filters of a UNIFIED_EVENTS branch must be PROPERTY filters on the event")
+        matches = _occurrence_test(AndBranch(filter_branch_type="AND", filters=filters, filter_branches=branches))
         canonical = self.sources.event_type_id(event_type_id)
         if canonical is None:
             raise ValidationError(f"Event type {event_type_id} does not exist", context={"eventTypeId": [event_type_id]})
         event_type_id = canonical
         self.reads.events.add((path, event_type_id))
-        tests = [compile_operation(f.property, f.operation, set()) for f in filters]
         windows = [window(r, set()) for r in refine_bys if r is not None and not isinstance(r, NumOccurrences)]
         counting = next((r for r in refine_bys if isinstance(r, NumOccurrences)), None)
         counting = counting or NumOccurrences(type="NUM_OCCURRENCES", min_occurrences=1)
@@ -196,12 +189,36 @@ class Compiler:
                 at = occurrence.occurred_at
                 if not all(inside(probe, at) for inside in windows):
                     continue
-                item = OccurrenceItem(occurrence.properties, at)
-                if all(test(probe, item) for test in tests):
+                if matches(probe, OccurrenceItem(occurrence.properties, at)):
                     count += 1
             return _counted(count, counting) == completed
 
         return check
+
+
+def _combined(branch: Any, checks: list[Check]) -> Check:
+    """AND passes when every check does, OR when any does, NOT_ALL when not every one does, NOT_ANY when none does."""
+    if isinstance(branch, OrBranch):
+        return lambda probe, item: any(check(probe, item) for check in checks)
+    if isinstance(branch, NotAllBranch):
+        return lambda probe, item: not all(check(probe, item) for check in checks)
+    if isinstance(branch, NotAnyBranch):
+        return lambda probe, item: not any(check(probe, item) for check in checks)
+    assert isinstance(branch, AndBranch)
+    return lambda probe, item: all(check(probe, item) for check in checks)
+
+
+def _occurrence_test(branch: Any) -> Check:
+    """Whether one occurrence's properties pass a UNIFIED_EVENTS branch's own filters and nested AND / OR / NOT_ALL /
+    NOT_ANY branches of event PROPERTY filters (an occurrence counts only when they do)."""
+    if not isinstance(branch, AndBranch | OrBranch | NotAllBranch | NotAnyBranch):
+        raise ValidationError(f"{branch.filter_branch_type} branches cannot be nested in a UNIFIED_EVENTS branch; "
+                              "it takes AND, OR, NOT_ALL and NOT_ANY branches of event PROPERTY filters")  # fmt: skip
+    if not all(isinstance(f, PropertyFilter) for f in branch.filters):
+        raise ValidationError("The filters of a UNIFIED_EVENTS branch must be PROPERTY filters on the event")
+    checks = [compile_operation(f.property, f.operation, set()) for f in branch.filters]
+    checks += [_occurrence_test(child) for child in branch.filter_branches]
+    return _combined(branch, checks)
 
 
 def _type_of(object_type_id: str) -> ObjectType:

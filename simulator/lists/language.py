@@ -11,20 +11,20 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field
 
+from simulator.lists.operation_types import (
+    CalendarDateOperation,
+    ComparativeDateOperation,
+    ComparativePropertyUpdatedOperation,
+    ComparativeStringOperation,
+    DateOperation,
+    Model,
+    Operation,
+)
 from simulator.wire import WireModel
 
 Number = int | float
 
-
-class Model(WireModel):
-    """Echoed as HubSpot does: every default (filterBranchOperator, includeObjectsWithNoValueSet) filled in."""
-
-
 # --- property operations ------------------------------------------------------------------------------------------
-
-
-class Operation(Model):
-    include_objects_with_no_value_set: bool = False
 
 
 class StringOperation(Operation):
@@ -228,7 +228,9 @@ class RangedTimeOperation(Operation):
 PropertyOperation = Annotated[
     StringOperation | MultiStringOperation | NumberOperation | RangedNumberOperation | BoolOperation
     | EnumerationOperation | AllPropertyOperation | DateTimeOperation | RangedDateOperation
-    | RollingDateRangeOperation | RollingPropertyUpdatedOperation | TimePointOperation | RangedTimeOperation,
+    | RollingDateRangeOperation | RollingPropertyUpdatedOperation | TimePointOperation | RangedTimeOperation
+    | ComparativeDateOperation | ComparativePropertyUpdatedOperation | ComparativeStringOperation
+    | CalendarDateOperation | DateOperation,
     Field(discriminator="operation_type"),
 ]
 

@@ -3,7 +3,8 @@
 A test reads the item's current value, or its history for the HAS_EVER_* / HAS_NEVER_* operators (every value the
 property was ever written with, `Record.history`). An item with no value (none ever, for history operators) passes
 exactly when the operation says `includeObjectsWithNoValueSet`. Strings compare case-insensitively and enumeration
-values exactly, as CRM search does.
+values exactly, as CRM search does. A comparative operation also reads a second property of the same item (it is
+among the names `compile_operation` adds to `reads`, so a write of either re-evaluates the filter).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from simulator.crm.values import parse_datetime
+from simulator.lists.calendar import calendar_test, date_test
 from simulator.lists.language import (
     AllPropertyOperation,
     BoolOperation,
@@ -31,6 +33,13 @@ from simulator.lists.language import (
     RollingPropertyUpdatedOperation,
     StringOperation,
     TimePointOperation,
+)
+from simulator.lists.operation_types import (
+    CalendarDateOperation,
+    ComparativeDateOperation,
+    ComparativePropertyUpdatedOperation,
+    ComparativeStringOperation,
+    DateOperation,
 )
 from simulator.lists.timing import TICK, Probe, date_point, from_ms, indexed_point, relative_crossing, zone
 
@@ -58,6 +67,9 @@ def compile_operation(prop: str, op: Any, reads: set[str]) -> Test:
         return lambda probe, item: (item.values.get(prop) is not None) == known
     if isinstance(op, RollingPropertyUpdatedOperation):
         return _rolling_updated(prop, op)
+    if isinstance(op, ComparativePropertyUpdatedOperation):
+        reads.add(op.comparison_property_name)
+        return _comparative_updated(prop, op)
     if op.operator.startswith(("HAS_EVER_", "HAS_NEVER_")):
         return _history_test(prop, op)
     value_test = _value_test(prop, op, reads)
@@ -106,19 +118,71 @@ def _value_test(prop: str, op: Any, reads: set[str]) -> Callable[[Probe, str, An
         return _rolling_date(op)
     if isinstance(op, TimePointOperation | RangedTimeOperation):
         return _time_point_test(prop, op, reads)
+    if isinstance(op, ComparativeDateOperation | ComparativeStringOperation):
+        reads.add(op.comparison_property_name)
+        return _comparative(op)
+    if isinstance(op, CalendarDateOperation):
+        return calendar_test(op)
+    if isinstance(op, DateOperation):
+        return date_test(op)
     raise TypeError(f"no test for {type(op).__name__}")  # the language admits nothing else
+
+
+_TEXT_MATCH: dict[str, Callable[[str, str], bool]] = {
+    "IS_EQUAL_TO": lambda v, w: v == w, "IS_NOT_EQUAL_TO": lambda v, w: v == w,
+    "CONTAINS": lambda v, w: w in v, "DOES_NOT_CONTAIN": lambda v, w: w in v,
+    "CONTAINS_EXACTLY": lambda v, w: w in v, "DOES_NOT_CONTAIN_EXACTLY": lambda v, w: w in v,
+    "STARTS_WITH": lambda v, w: v.startswith(w), "ENDS_WITH": lambda v, w: v.endswith(w),
+}  # fmt: skip
+_TEXT_NEGATIVE = ("IS_NOT_EQUAL_TO", "DOES_NOT_CONTAIN", "DOES_NOT_CONTAIN_EXACTLY")  # pass when nothing matches
 
 
 def _text(operator: str, wanted: list[str]) -> Callable[[Probe, str, Any], bool]:
     """STRING (one value) and MULTISTRING (any of several); the negative operators pass when none match."""
-    match = {
-        "IS_EQUAL_TO": lambda v, w: v == w, "IS_NOT_EQUAL_TO": lambda v, w: v == w,
-        "CONTAINS": lambda v, w: w in v, "DOES_NOT_CONTAIN": lambda v, w: w in v,
-        "CONTAINS_EXACTLY": lambda v, w: w in v, "DOES_NOT_CONTAIN_EXACTLY": lambda v, w: w in v,
-        "STARTS_WITH": lambda v, w: v.startswith(w), "ENDS_WITH": lambda v, w: v.endswith(w),
-    }[operator]  # fmt: skip
-    negative = operator in ("IS_NOT_EQUAL_TO", "DOES_NOT_CONTAIN", "DOES_NOT_CONTAIN_EXACTLY")
+    match, negative = _TEXT_MATCH[operator], operator in _TEXT_NEGATIVE
     return lambda probe, value, item: any(match(value.lower(), w) for w in wanted) != negative
+
+
+def _comparative(op: ComparativeDateOperation | ComparativeStringOperation) -> Callable[[Probe, str, Any], bool]:
+    """The value against the comparison property's (or, when that has none, `defaultComparisonValue`); with neither,
+    the filter fails. Strings compare case-insensitively, dates as instants."""
+    other, default = op.comparison_property_name, op.default_comparison_value
+    if isinstance(op, ComparativeStringOperation):
+        match, negative = _TEXT_MATCH[op.operator], op.operator in _TEXT_NEGATIVE
+
+        def text(probe: Probe, value: str, item: Any) -> bool:
+            against = item.values.get(other, default)
+            return against is not None and match(value.lower(), against.lower()) != negative
+
+        return text
+    before = op.operator == "IS_BEFORE"
+
+    def moment(probe: Probe, value: str, item: Any) -> bool:
+        against = item.values.get(other, default)
+        mine, theirs = parse_datetime(value), parse_datetime(against) if against is not None else None
+        if mine is None or theirs is None:
+            return False
+        return mine < theirs if before else mine > theirs
+
+    return moment
+
+
+def _comparative_updated(prop: str, op: ComparativePropertyUpdatedOperation) -> Test:
+    """When the property was last written, before or after the comparison property was (or the default time)."""
+    other, before = op.comparison_property_name, op.operator == "IS_BEFORE"
+    default = parse_datetime(op.default_comparison_value) if op.default_comparison_value is not None else None
+    include = op.include_objects_with_no_value_set
+
+    def test(probe: Probe, item: Any) -> bool:
+        mine = _last_written(item, prop)
+        if mine is None:
+            return include
+        theirs = _last_written(item, other) or default
+        if theirs is None:
+            return False
+        return mine < theirs if before else mine > theirs
+
+    return test
 
 
 def _as_float(text: str) -> float | None:

@@ -19,9 +19,6 @@ UNEVALUATED_FILTERS = (
     "EMAIL_EVENT", "PRIVACY", "ADS_SEARCH", "ADS_TIME",
 )  # fmt: skip
 UNEVALUATED_BRANCHES = ("RESTRICTED",)
-# Operation types hubsim does not evaluate (yet): comparisons between two properties and calendar units.
-UNEVALUATED_OPERATIONS = ("COMPARATIVE_DATE", "COMPARATIVE_PROPERTY_UPDATED", "COMPARATIVE_STRING",
-                          "CALENDAR_DATE", "DATE")  # fmt: skip
 UNEVALUATED_REFINE_BYS = ("SET_OCCURRENCES",)
 # HubSpot's 2026 docs write operation types lower-case and hyphenated; its responses (and hubsim's) upper-case.
 _OPERATION_SPELLINGS = {
@@ -29,7 +26,8 @@ _OPERATION_SPELLINGS = {
     "DATETIME_ROLLING": "ROLLING_DATE_RANGE", "DATETIME_COMPARATIVE": "COMPARATIVE_DATE",
     "NUMBER_RANGE": "NUMBER_RANGED", "ROLLING_PROPERTY_UPDATE": "ROLLING_PROPERTY_UPDATED",
     "PROPERTYUPDATED_ROLLING": "ROLLING_PROPERTY_UPDATED", "MULTI_STRING": "MULTISTRING", "BOOLEAN": "BOOL",
-    "CALENDAR": "CALENDAR_DATE",
+    "CALENDAR": "CALENDAR_DATE", "STRING_COMPARATIVE": "COMPARATIVE_STRING",
+    "PROPERTY_UPDATED_COMPARATIVE": "COMPARATIVE_PROPERTY_UPDATED",
 }  # fmt: skip
 
 
@@ -90,18 +88,16 @@ def _check_filter(item: Any, where: str) -> None:
     operations = [item.get("operation")] + [line.get("operation") for line in lines if isinstance(line, dict)]
     for operation in operations:
         if isinstance(operation, dict):
-            _normalize_operation(operation, f"{where}.operation")
+            _normalize_operation(operation)
     for key in ("coalescingRefineBy", "pruningRefineBy"):
         _check_refine_by(item.get(key), f"{where}.{key}")
 
 
-def _normalize_operation(operation: dict[str, Any], where: str) -> None:
+def _normalize_operation(operation: dict[str, Any]) -> None:
     raw = operation.get("operationType")
     if isinstance(raw, str):
         spelled = raw.upper().replace("-", "_")
         operation["operationType"] = _OPERATION_SPELLINGS.get(spelled, spelled)
-        if operation["operationType"] in UNEVALUATED_OPERATIONS:
-            raise Unevaluated("operationType", operation["operationType"], where)
     if isinstance(operation.get("operator"), str):
         operation["operator"] = operation["operator"].upper()
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from simulator.crm.object_types import ObjectType, UnknownObjectType, resolve
 from simulator.crm.stores import CrmStores
@@ -61,7 +62,8 @@ class ObjectList:
 class ListStore:
     def __init__(self, crm: CrmStores, lock: threading.RLock, now: Callable[[], datetime],
                  schedule_at: Callable[[datetime, Callable[[datetime], None]], None],
-                 events: Events, processing_delay: Callable[[], timedelta] = lambda: timedelta(0)):  # fmt: skip
+                 events: Events, processing_delay: Callable[[], timedelta] = lambda: timedelta(0),
+                 time_zone: Callable[[], str] = lambda: "UTC"):  # fmt: skip
         self._crm = crm
         self._lock = lock
         self._now = now
@@ -71,7 +73,8 @@ class ListStore:
         self._lists: dict[str, ObjectList] = {}
         self._next_id = 1
         self._schedule_at = schedule_at
-        self.engine = Engine(crm.feed, self, now, schedule_at, self._live_records, self._linked_any)
+        self.engine = Engine(crm.feed, self, now, schedule_at, self._live_records, self._linked_any,
+                             zone=lambda: ZoneInfo(time_zone()))  # fmt: skip
         self.folders = FolderStore(now, self._lists_in)
         crm.feed.subscribe(self._record_gone, RecordChanged)
 

@@ -8,7 +8,7 @@ leaves one millisecond later (HubSpot's timestamps are milliseconds).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from simulator.errors import ValidationError
@@ -34,12 +34,14 @@ _WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY",
 
 
 class Probe:
-    """One evaluation at `now`; collects the earliest later moment at which its answer may change."""
+    """One evaluation at `now`; collects the earliest later moment at which its answer may change. `zone` is the
+    portal's time zone, in which calendar days, weeks, months, quarters and years begin."""
 
-    __slots__ = ("now", "wake")
+    __slots__ = ("now", "wake", "zone")
 
-    def __init__(self, now: datetime):
+    def __init__(self, now: datetime, zone: tzinfo = UTC):
         self.now = now
+        self.zone = zone
         self.wake: datetime | None = None
 
     def until(self, at: datetime) -> None:

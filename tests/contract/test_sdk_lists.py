@@ -91,3 +91,42 @@ def test_folders(sdk):
     root = sdk.crm.lists.folders_api.get_all().folder
     assert [child.name for child in root.child_nodes] == ["PLG"]
     assert str(folder.parent_folder_id) == "0"  # the SDK reads the id as a number
+
+
+def test_calendar_and_comparative_filters_through_the_sdk(sdk, hubspot_sim):
+    for name in ("renews", "trial_ends"):
+        sdk.api_request({"method": "POST", "path": "/crm/v3/properties/contacts", "body": {
+            "name": name, "label": name, "type": "datetime", "fieldType": "date",
+            "groupName": "contactinformation"}})  # fmt: skip
+    this_week = {"filterType": "PROPERTY", "property": "renews", "operation": {
+        "operationType": "CALENDAR_DATE", "operator": "IN_THIS_TIME_UNIT", "timeUnit": "WEEK",
+        "includeObjectsWithNoValueSet": False}}  # fmt: skip
+    after_trial = {"filterType": "PROPERTY", "property": "renews", "operation": {
+        "operationType": "COMPARATIVE_DATE", "operator": "IS_AFTER", "comparisonPropertyName": "trial_ends",
+        "includeObjectsWithNoValueSet": False}}  # fmt: skip
+    body = {"name": "Renews this week, after the trial", "objectTypeId": "0-1", "processingType": "DYNAMIC",
+            "filterBranch": {"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [], "filterBranches": [
+                {"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [],
+                 "filters": [this_week, after_trial]}]}}  # fmt: skip
+    list_id = sdk.crm.lists.lists_api.create(body).list.list_id
+    ann = contact(sdk, email="ann@acme.io", renews="2030-01-12T09:00:00Z", trial_ends="2030-01-01T00:00:00Z")
+    assert member_ids(sdk, list_id) == [ann]
+    fetched = sdk.crm.lists.lists_api.get_by_id(list_id, include_filters=True).list
+    calendar, comparative = (f.operation for f in fetched.filter_branch.filter_branches[0].filters)
+    assert (calendar.operation_type, calendar.time_unit, calendar.time_unit_count) == ("CALENDAR_DATE", "WEEK", 1)
+    assert (comparative.operation_type, comparative.comparison_property_name) == ("COMPARATIVE_DATE", "trial_ends")
+
+    sdk.crm.contacts.basic_api.update(ann, SimplePublicObjectInput(properties={"trial_ends": "2030-01-20T00:00:00Z"}))
+    assert member_ids(sdk, list_id) == []
+    sdk.crm.contacts.basic_api.update(ann, SimplePublicObjectInput(properties={"trial_ends": "2030-01-02T00:00:00Z"}))
+    assert member_ids(sdk, list_id) == [ann]
+    hubspot_sim.clock.set(datetime(2030, 1, 14, tzinfo=UTC))  # Monday: a new week
+    assert member_ids(sdk, list_id) == []
+
+    bad = copy.deepcopy(body)
+    bad["name"] = "Bad"
+    bad["filterBranch"]["filterBranches"][0]["filters"][0]["operation"]["timeUnit"] = "FORTNIGHT"
+    with pytest.raises(ApiException) as refused:
+        sdk.crm.lists.lists_api.create(bad)
+    assert refused.value.status == 400
+    assert "timeUnit" in json.loads(refused.value.body)["message"]

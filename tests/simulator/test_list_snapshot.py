@@ -76,3 +76,21 @@ def test_a_damaged_lists_section_is_refused_and_changes_nothing(api, other, dama
     assert answer.status_code == 400
     assert answer.json()["message"] == f"Invalid snapshot: {problem}. Nothing was restored."
     assert other.get(SNAPSHOT).json() == before
+
+
+def test_a_calendar_list_round_trips_and_leaves_when_its_week_ends(api, other):
+    api.post("/_sim/clock", json={"set": "2030-01-10T12:00:00Z", "freeze": True})
+    api.post("/crm/v3/properties/contacts", json={"name": "renews", "label": "Renews", "type": "datetime",
+                                                  "fieldType": "date", "groupName": "contactinformation"})
+    this_week = {"filterType": "PROPERTY", "property": "renews", "operation": {
+        "operationType": "CALENDAR_DATE", "operator": "IN_THIS_TIME_UNIT", "timeUnit": "WEEK"}}  # fmt: skip
+    list_id = api.post(LISTS, json={"name": "Renews this week", "objectTypeId": "0-1", "processingType": "DYNAMIC",
+                                    "filterBranch": {"filterBranchType": "OR", "filterBranches": [
+                                        {"filterBranchType": "AND", "filters": [this_week]}]}}).json()["list"]["listId"]
+    ann = api.post("/crm/v3/objects/contacts", json={"properties": {"renews": "2030-01-12T00:00:00Z"}}).json()["id"]
+    exported = api.get(SNAPSHOT).json()
+    assert other.post(SNAPSHOT, json=exported).status_code == 200
+    assert other.get(SNAPSHOT).json()["lists"] == exported["lists"]
+    assert members(other, list_id) == [ann]
+    other.post("/_sim/clock", json={"set": "2030-01-14T00:00:00Z"})  # Monday: the restored portal's check ran
+    assert members(other, list_id) == []
