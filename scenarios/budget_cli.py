@@ -83,7 +83,8 @@ def _daily(daily: dict[str, Any] | None, rate: float, now: datetime, zone: ZoneI
     if rate <= 0 or left <= 0:
         return report
     report["limitAtMultiple"] = remaining / (rate * left)  # the multiple that just spends the rest of the day
-    for multiple in sorted({*MULTIPLES_SHOWN, max(report["limitAtMultiple"], 1.0)}):
+    # today's load itself (1x), and larger ones; the exact multiple that ends at midnight is printed on its own
+    for multiple in sorted({1.0, *MULTIPLES_SHOWN}):
         seconds = remaining / (rate * multiple)
         if seconds < left:
             at = datetime.fromtimestamp(now.timestamp() + seconds, zone)

@@ -41,6 +41,8 @@ def test_the_daily_limit_is_forecast_in_portal_time():
     # at 2x: 250,000 / 19 a second = 13,158 s after 12:00 UTC = 15:39 UTC = 16:39 in Oslo (UTC+1 in March)
     assert by_multiple[2.0] == "2026-03-02T16:39+01:00"
     assert by_multiple[10.0] == "2026-03-02T13:43+01:00"
+    # today's load runs out at 0.609x: at 1x too, before midnight; the exact multiple is not repeated as a what-if
+    assert sorted(by_multiple) == [1.0, 2.0, 5.0, 10.0]
 
 
 def test_the_command_reads_a_running_hubsim(capsys, monkeypatch):
@@ -52,3 +54,18 @@ def test_the_command_reads_a_running_hubsim(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "tenSecondly" in out and "daily:" in out
     assert "daily: 5 of 1,000,000 used" in out  # the five calls counted against the day (enterprise by default)
+
+
+def test_each_what_if_multiple_is_printed_once(capsys):
+    from scenarios.budget_cli import print_report
+    from scenarios.terminal import console
+
+    quiet = {**USAGE, "policies": {**USAGE["policies"], "daily": {**USAGE["policies"]["daily"], "remaining": 800_004,
+                                                                    "limit": 1_200_000}}}
+    report = forecast(quiet)
+    # 800,004 left: the multiple that spends exactly the rest rounds to just before midnight; it is no what-if
+    assert report["daily"]["limitAtMultiple"] == pytest.approx(800_004 / (9.5 * 43_200))
+    assert [w["multiple"] for w in report["daily"]["whatIf"]] == [2.0, 5.0, 10.0]
+    print_report(console(), report)
+    lines = [line for line in capsys.readouterr().out.splitlines() if "x this load" in line]
+    assert len(lines) == 4 and len({line.split("x this load")[0] for line in lines}) == 4
