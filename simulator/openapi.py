@@ -25,6 +25,7 @@ from simulator.crm.properties import (
     PropertyGroupUpdate,
     PropertyUpdate,
 )
+from simulator.crm.association_types import DefinitionCreate
 from simulator.crm.schemas import SchemaCreate, SchemaUpdate
 from simulator.crm.search import SearchRequest
 from simulator.events.definitions import (
@@ -48,6 +49,7 @@ from simulator.openapi_schemas import (
     ref,
 )
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
+from simulator.routes.schemas import SCHEMAS_PREFIX, SDK_SCHEMAS_PREFIX
 from simulator.workflows.definitions import FlowBatchRead, FlowCreate, FlowUpdate, ManualEnroll, SecretValue
 from simulator.workflows.outbox import MAX_MESSAGES
 from simulator.webhooks.apps import (
@@ -87,6 +89,7 @@ MODELS: list[type[BaseModel]] = [
     PropertyUpdate,
     SchemaCreate,
     SchemaUpdate,
+    DefinitionCreate,
     PropertyDefinition,
     PropertyGroup,
     PropertyGroupCreate,
@@ -493,16 +496,19 @@ def webhooks(ops: Operations) -> None:
 
 
 def crm_schemas(ops: Operations) -> None:
-    base = "/crm/v3/schemas"
-    ops.add("GET", f"{base}/", "get_all_schemas", tag="schemas", query={"archived": BOOLEAN},
-            responses={200: "SchemaList"})
-    ops.add("POST", f"{base}/", "create_schema", tag="schemas", body="SchemaCreate", responses={201: "Schema"})
-    item = f"{base}/{{objectType}}"
-    ops.add("GET", item, "get_schema", tag="schemas", responses={200: "Schema"})
-    ops.add("PATCH", item, "update_schema", tag="schemas", body="SchemaUpdate", responses={200: "Schema"})
-    ops.add("DELETE", item, "archive_schema", tag="schemas", responses={204: None})
-    ops.add("POST", f"{item}/properties", "create_schema_property", tag="schemas", body="PropertyCreate",
-            responses={201: "PropertyDefinition"})
+    for base, suffix in ((SCHEMAS_PREFIX, ""), (SDK_SCHEMAS_PREFIX, "_crm_object_schemas")):
+        ops.add("GET", f"{base}/", "get_all_schemas" + suffix, tag="schemas", query={"archived": BOOLEAN},
+                responses={200: "SchemaList"})
+        ops.add("POST", f"{base}/", "create_schema" + suffix, tag="schemas", body="SchemaCreate",
+                responses={201: "Schema"})
+        item = f"{base}/{{objectType}}"
+        ops.add("GET", item, "get_schema" + suffix, tag="schemas", responses={200: "Schema"})
+        ops.add("PATCH", item, "update_schema" + suffix, tag="schemas", body="SchemaUpdate", responses={200: "Schema"})
+        ops.add("DELETE", item, "archive_schema" + suffix, tag="schemas", responses={204: None})
+        ops.add("POST", f"{item}/properties", "create_schema_property" + suffix, tag="schemas", body="PropertyCreate",
+                responses={201: "PropertyDefinition"})
+        ops.add("POST", f"{item}/associations", "create_schema_association" + suffix, tag="schemas",
+                body="DefinitionCreate", responses={201: "AssociationDefinition"})
 
 
 def legacy_routes(ops: Operations) -> None:
