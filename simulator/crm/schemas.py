@@ -27,6 +27,12 @@ class SchemaLabels(WireModel):
     plural: str = Field(min_length=1)
 
 
+class SchemaPropertyCreate(PropertyCreate):
+    """A property declared with its schema: HubSpot's ObjectTypePropertyCreate makes groupName optional."""
+
+    group_name: str | None = None  # type: ignore[assignment]
+
+
 class SchemaCreate(WireModel):
     name: str
     labels: SchemaLabels
@@ -34,9 +40,15 @@ class SchemaCreate(WireModel):
     required_properties: list[str] = Field(default_factory=list)
     searchable_properties: list[str] = Field(default_factory=list)
     secondary_display_properties: list[str] = Field(default_factory=list)
-    properties: list[PropertyCreate] = Field(default_factory=list)
+    properties: list[SchemaPropertyCreate] = Field(default_factory=list)
     associated_objects: list[str] = Field(default_factory=list)
     description: str | None = None
+
+    def property_requests(self) -> list[PropertyCreate]:
+        """The declared properties; one without a group joins the object's own `{name}_information` group."""
+        return [PropertyCreate.model_validate({**p.model_dump(exclude={"group_name"}),
+                                               "group_name": p.group_name or f"{self.name}_information"})
+                for p in self.properties]  # fmt: skip
 
 
 class SchemaUpdate(WireModel):

@@ -90,14 +90,15 @@ class CrmStores:
         """A custom object type: its properties are checked on a scratch store before anything is kept."""
         with self._lock:
             scratch = PropertyStore(self.schemas.plan(request, "2-0"), self._lock, self._now)
-            for prop in request.properties:
+            declared = request.property_requests()
+            for prop in declared:
                 scratch.create(prop)
             associated = [self.schemas.resolve(name) for name in dict.fromkeys(request.associated_objects)]
             for to_type in associated:
                 self.associations.kinds.plan(scratch.object_type, to_type)
             object_type = replace(scratch.object_type, object_type_id=f"2-{self.ids()}")
             properties = self._add_type(object_type)
-            for prop in request.properties:
+            for prop in declared:
                 properties.create(prop)
             for to_type in associated:
                 self.associations.kinds.define(object_type, to_type, None, self._now())
