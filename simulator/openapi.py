@@ -530,8 +530,9 @@ def legacy_routes(ops: Operations) -> None:
         ops.add("GET", f"/properties/{version}/{{objectType}}/properties", f"get_all_properties_{version}",
                 tag="legacy", responses={200: "LegacyList"})
     ops.add("GET", "/deals/v1/pipelines", "get_deal_pipelines_v1", tag="legacy", responses={200: "LegacyList"})
-    ops.add("GET", "/crm-pipelines/v1/pipelines/deals", "get_crm_pipelines_v1", tag="legacy",
-            responses={200: "LegacyObject"})
+    for name in ("deals", "tickets"):
+        ops.add("GET", f"/crm-pipelines/v1/pipelines/{name}", f"get_crm_pipelines_v1_{name}", tag="legacy",
+                responses={200: "LegacyObject"})
 
 
 def dated_aliases(ops: Operations) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from simulator.config import OwnerConfig
 from simulator.crm.association_types import Definition, DefinitionCreate
 from simulator.crm.associations import AssociationStore
-from simulator.crm.object_types import CONTACTS, DEALS, OBJECT_TYPES, TASKS, ObjectType, resolve
+from simulator.crm.object_types import CONTACTS, DEALS, OBJECT_TYPES, TASKS, TICKETS, ObjectType, resolve
 from simulator.crm.objects import Calculate, ObjectStore
 from simulator.crm.owners import OwnerStore
 from simulator.crm.pipelines import PipelineStore
@@ -43,6 +43,7 @@ class CrmStores:
         owners: OwnerStore,
         ids: IdSequence | None = None,
         pipelines: PipelineStore | None = None,
+        ticket_pipelines: PipelineStore | None = None,
     ):
         self.portal_id = portal_id
         self.feed = ChangeFeed()  # what changed in this CRM; lists, workflows and webhooks subscribe
@@ -50,6 +51,7 @@ class CrmStores:
         self.owners = owners
         self.properties = {t.name: PropertyStore(t, lock, now) for t in OBJECT_TYPES}
         self.pipelines = pipelines or PipelineStore(lock, now, self.ids, portal_id)
+        self.ticket_pipelines = ticket_pipelines or PipelineStore(lock, now, self.ids, portal_id, object_type=TICKETS)
         self.associations = AssociationStore(
             lock, now, lambda name, object_id: self._objects[name].exists(object_id), self.feed,
             resolve_type=lambda name: self._objects[name].type if name in self._objects else resolve(name),
@@ -143,11 +145,19 @@ class CrmStores:
         return schema.dump([p.dump() for p in self.properties[schema.type.name].all()],
                            [d.dump() for d in definitions])  # fmt: skip
 
-    def deals_in(self, pipeline_or_stage: str) -> bool:
-        """Whether a live deal sits in this pipeline or stage (they cannot be archived then)."""
-        return any(
-            pipeline_or_stage in (r.values.get("pipeline"), r.values.get("dealstage"))
-            for r in self._objects[DEALS.name].records()
+    def pipelines_of(self, object_type: str) -> PipelineStore:
+        chosen = resolve(object_type)
+        if chosen not in (DEALS, TICKETS):
+            raise ValidationError(f"hubsim simulates pipelines of deals and tickets only, not {object_type}")
+        return self.pipelines if chosen is DEALS else self.ticket_pipelines
+
+    def in_pipeline(self, object_type: str) -> Callable[[str], bool]:
+        """Whether a live record sits in a pipeline or stage of this type (they cannot be archived then)."""
+        store = self.pipelines_of(object_type)
+        names = ("pipeline", "dealstage") if store.object_type is DEALS else ("hs_pipeline", "hs_pipeline_stage")
+        records = self._objects[store.object_type.name]
+        return lambda pipeline_or_stage: any(
+            pipeline_or_stage in (r.values.get(names[0]), r.values.get(names[1])) for r in records.records()
         )
 
     def _calculations(self, object_type: ObjectType) -> Calculate | None:

@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError as PydanticValidationError
 
-from simulator.crm.object_types import OBJECT_TYPES
+from simulator.crm.object_types import DEALS, OBJECT_TYPES, TICKETS, ObjectType
 from simulator.crm.owners import OwnerStore
 from simulator.crm.pipelines import Pipeline, PipelineStore
 from simulator.crm.stores import CrmStores, IdSequence
-from simulator.errors import ValidationError
+from simulator.errors import HubSpotError, ValidationError
 from simulator.harness.control import EARLIEST, LATEST, MAX_SPEED, PortalSettingsUpdate, update_portal
 from simulator.hub import Portal
 from simulator.lists.persist import export_lists, restore_lists
@@ -34,7 +34,7 @@ SECTIONS = ("format", "version", "settings", "clock", "ids", "owners", "pipeline
 # restored from it starts those stores empty.
 # The object types every file has; a type added later (tickets, notes...) missing from an older file starts empty.
 FIRST_TYPES = ("contacts", "companies", "deals", "tasks")
-LATER_SECTIONS: tuple[str, ...] = ("events", "lists", "workflows", "webhooks", "schemas")
+LATER_SECTIONS: tuple[str, ...] = ("events", "lists", "workflows", "webhooks", "schemas", "ticketPipelines")
 T = TypeVar("T")
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # a restore body may be far bigger than an API call's (100k contacts: ~100 MB)
 
@@ -58,6 +58,7 @@ def export_portal(portal: Portal) -> dict[str, Any]:
             "ids": {"next": crm.ids.next_value},
             "owners": crm.owners.export(),
             "pipelines": crm.pipelines.export(),
+            "ticketPipelines": crm.ticket_pipelines.export(),
             "properties": {name: crm.properties[name].export() for name in crm.stores()},
             "objects": {name: store.export() for name, store in crm.stores().items()},
             "associations": crm.associations.export(),
@@ -131,8 +132,12 @@ def _crm(portal: Portal, data: dict[str, Any]) -> CrmStores:
     """New stores built from the snapshot alone; the portal's own are untouched."""
     ids = IdSequence(_read("ids", lambda: _next_id(data["ids"])))
     pipelines = _read("pipelines", lambda: _pipelines(portal, ids, data["pipelines"]))
+    tickets = None  # a file from before ticket pipelines: HubSpot's default support pipeline
+    if "ticketPipelines" in data:
+        tickets = _read("ticketPipelines", lambda: _pipelines(portal, ids, data["ticketPipelines"], TICKETS))
     owners = _read("owners", lambda: OwnerStore.restore(data["owners"]))
-    crm = CrmStores(portal.id, portal.lock, portal.clock.now, owners=owners, ids=ids, pipelines=pipelines)
+    crm = CrmStores(portal.id, portal.lock, portal.clock.now, owners=owners, ids=ids, pipelines=pipelines,
+                   ticket_pipelines=tickets)
     if "schemas" in data:  # custom object types first: their properties and records follow in the CRM sections
         _read("schemas", lambda: crm.restore_schemas(data["schemas"]))
     names = list(crm.stores())
@@ -165,11 +170,15 @@ def _next_id(section: Any) -> int:
     return next_id
 
 
-def _pipelines(portal: Portal, ids: IdSequence, rows: Any) -> PipelineStore:
+def _pipelines(portal: Portal, ids: IdSequence, rows: Any, object_type: ObjectType = DEALS) -> PipelineStore:
     if not isinstance(rows, list) or not rows:
-        raise ValueError("there must be at least one deal pipeline")
+        raise ValueError(f"there must be at least one {object_type.singular} pipeline")
     pipelines = [Pipeline.model_validate(p) for p in rows]
-    return PipelineStore(portal.lock, portal.clock.now, ids, portal.id, pipelines=pipelines)
+    try:
+        return PipelineStore(portal.lock, portal.clock.now, ids, portal.id, pipelines=pipelines,
+                             object_type=object_type)
+    except HubSpotError as exc:  # a stage's metadata as the API would refuse it
+        raise ValueError(exc.message) from None
 
 
 def _read(section: str, load: Callable[[], T]) -> T:

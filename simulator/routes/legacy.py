@@ -100,7 +100,9 @@ def get_deal_pipelines_v1():
     return legacy.deal_pipelines_v1(portal().crm.pipelines.all())
 
 
-@bp.get("/crm-pipelines/v1/pipelines/deals")
-@requires("crm.objects.deals.read")
-def get_crm_pipelines_v1():
-    return legacy.crm_pipelines_v1(portal().crm.pipelines.all())
+@bp.get("/crm-pipelines/v1/pipelines/deals", defaults={"object_type": "deals"})
+@bp.get("/crm-pipelines/v1/pipelines/tickets", defaults={"object_type": "tickets"})
+@requires("crm.objects.{object_type}.read")
+def get_crm_pipelines_v1(object_type: str):
+    store = portal().crm.pipelines_of(object_type)
+    return legacy.crm_pipelines_v1(store.all(), store.object_type)
