@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import copy
 
-import httpx
-
-from simulator import Hub, create_app
+from simulator import Hub
 from simulator.harness.persistence import StateDirectory
+from test_persistence import client
 from test_schemas import WORKSPACE
 
 SNAPSHOT = "/_sim/snapshot"
@@ -99,13 +98,6 @@ def test_a_bad_schemas_section_is_refused_and_changes_nothing(api, other):
         assert refused.status_code == 400
         assert problem in refused.json()["message"] and "Nothing was restored" in refused.json()["message"]
     assert other.get(SNAPSHOT).json() == before
-
-
-def client(hub: Hub, token: str) -> httpx.Client:
-    app = create_app(hub)
-    app.testing = True
-    return httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://hubsim.test",
-                        headers={"Authorization": f"Bearer {token}"})
 
 
 def test_a_restart_from_the_state_directory_keeps_custom_objects(tmp_path):
