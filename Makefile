@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test demo bench load serve clean
+.PHONY: venv test compat demo bench load serve clean
 
 venv: $(STAMP)
 
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 
 test: venv
 	$(BIN)/python -m pytest
+
+# Other HubSpot clients, pinned in their own venvs under .compat/ (built once per pin), run against `hubsim serve`.
+compat: venv
+	$(BIN)/python -m pytest compat -p no:cacheprovider
 
 demo: venv
 	$(BIN)/hubsim demo

@@ -12,17 +12,17 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
 import bench
+from scenarios import terminal
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
 def main(names: list[str]) -> int:
     modules = names or sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if not m.name.startswith("_"))
-    console = Console()
+    console = terminal.console()
     table = Table(title="hubsim benchmarks")
     for column in ("bench", "value", "unit", "target", "ok", "notes"):
         table.add_column(column)

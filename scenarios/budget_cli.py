@@ -21,7 +21,7 @@ MULTIPLES_SHOWN = (2.0, 5.0, 10.0)  # what-ifs printed for the daily limit
 
 def add_budget_command(commands: argparse._SubParsersAction) -> None:
     budget = commands.add_parser("budget", help="a portal's rate budget: peak and mean use, headroom, forecast")
-    budget.add_argument("--host", default="http://127.0.0.1:8080", metavar="URL", help="the hubsim (default :8080)")
+    budget.add_argument("--host", default="http://127.0.0.1:8080", metavar="URL", help="the hubsim's base URL")
     budget.add_argument("--token", default=os.environ.get("HUBSPOT_ACCESS_TOKEN", "pat-local-hubsim"),
                         help="the portal's token (default $HUBSPOT_ACCESS_TOKEN, else pat-local-hubsim)")
     budget.add_argument("--admin-token", help="X-HubSim-Admin-Token, when the hubsim asks for one")
@@ -30,8 +30,8 @@ def add_budget_command(commands: argparse._SubParsersAction) -> None:
 
 def run_budget(args: argparse.Namespace) -> int:
     import httpx
-    from rich.console import Console
 
+    from scenarios import terminal
     from simulator.testing import SimPortal
 
     portal = SimPortal(args.host.rstrip("/"), args.token, admin_token=args.admin_token)
@@ -42,7 +42,7 @@ def run_budget(args: argparse.Namespace) -> int:
         return 2
     finally:
         portal.close()
-    print_report(Console(), report)
+    print_report(terminal.console(), report)
     return 0
 
 

@@ -38,10 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Every option's default in --help, added here so help texts do not repeat them; no "(default: None)"."""
+    """Every option's default in --help, added here so help texts do not repeat them; no "(default: None)". A help
+    text that says its default itself is left alone: it is said once, and a default read from the environment (a
+    token in $HUBSPOT_ACCESS_TOKEN) is named, never printed."""
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
-        if action.default is None or action.default is False:
+        if action.default is None or action.default is False or "default" in (action.help or ""):
             return action.help
         return super()._get_help_string(action)
 

@@ -14,11 +14,11 @@ def add_demo_command(commands: argparse._SubParsersAction) -> None:
 
     demo = commands.add_parser("demo", help="the PLG loop end to end on an in-process hubsim, then the report")
     demo.add_argument("--scenario", default="plg-default", help="a catalog name or a scenario YAML file")
-    demo.add_argument("--users", type=_positive, default=2000, help="organic signups (default 2000)")
-    demo.add_argument("--days", type=_positive, default=60, help="days of signups (default 60)")
-    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--users", type=_positive, default=2000, help="organic signups")
+    demo.add_argument("--days", type=_positive, default=60, help="days of signups")
+    demo.add_argument("--seed", type=int, default=7, help="the same seed plays the same users")
     demo.add_argument("--rep-response", default="15m", metavar="DURATION",
-                      help="how long reps take to work a task: 15m, 4h, 1d (default 15m)")
+                      help="how long reps take to work a task: 15m, 4h, 1d")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), help="where report.html and metrics.json go")
     demo.add_argument("--serve", action="store_true", help="keep the simulator and the inspector up afterwards")
     demo.set_defaults(run=run_demo)
@@ -35,11 +35,10 @@ def add_demo_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
+    from scenarios import terminal
     from scenarios.demo import DemoOptions, duration, run_demo as play
 
-    console = Console()
+    console = terminal.console()
     try:
         response = duration(args.rep_response)
     except ValueError as error:
@@ -52,14 +51,14 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_replay(args: argparse.Namespace) -> int:
     import httpx
-    from rich.console import Console
 
+    from scenarios import terminal
     from scenarios.runner import PortalClock, Player
     from scoring.client import HubSpotClient
     from scoring.outbox import Outbox
     from scoring.sync import Sync
 
-    console = Console()
+    console = terminal.console()
     if not args.token:
         console.print("[red]--token (or $HUBSPOT_ACCESS_TOKEN) is required[/red]")
         return 2

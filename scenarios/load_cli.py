@@ -62,7 +62,7 @@ def add_load_command(commands: argparse._SubParsersAction) -> None:
     load = commands.add_parser("load", help="Locust at HubSpot's API rate limits, checked by the simulator")
     load.add_argument("profile", nargs="?", choices=tuple(PROFILES), default="crm",
                       help="crm (batch upserts, gets, searches), events (custom-event firehose), sync (the scoring "
-                           "sync core), mixed (all three); default crm")
+                           "sync core), mixed (all three)")
     load.add_argument("--users", type=_positive,
                       help="simulated clients (default: " + ", ".join(f"{k} {v[1]}" for k, v in PROFILES.items()) + ")")
     load.add_argument("--duration", type=timespan, default="20s", metavar="TIME",
@@ -90,12 +90,12 @@ def add_load_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_load(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.markup import escape
 
+    from scenarios import terminal
     from scenarios.budget_cli import print_report
 
-    console = Console(highlight=False)
+    console = terminal.console(highlight=False)
     try:
         with ExitStack() as stack:
             figures = _load(args, console, stack)

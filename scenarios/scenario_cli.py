@@ -35,25 +35,25 @@ def add_scenario_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
+    from scenarios import terminal
     from scenarios.model import catalog_names, load_scenario
 
     table = Table("scenario", "description", box=None)
     for name in catalog_names():
         table.add_row(escape(name), escape(load_scenario(name).description))
-    Console().print(table)
+    terminal.console().print(table)
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
     from rich.box import SIMPLE_HEAD
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
+    from scenarios import terminal
     from scenarios.funnel import funnel, mixture_funnel
     from scenarios.model import ScenarioError, load_scenario
 
@@ -61,7 +61,7 @@ def run_show(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.name)
     except ScenarioError as error:
         return _fail(error)
-    console = Console()
+    console = terminal.console()
     console.print(f"[bold]{escape(scenario.name)}[/]: {escape(scenario.description)}")
     console.print(f"start {scenario.start.isoformat()}, {scenario.users} signups over {scenario.days} days")
     table = Table(title="% of signups ever reaching each stage (analytic: every journey played to its end)",
@@ -92,10 +92,10 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from scenarios import terminal
     from scenarios.model import ScenarioError, load_scenario
     from scenarios.output import generate
 
@@ -106,7 +106,7 @@ def run_generate(args: argparse.Namespace) -> int:
     days = args.days or scenario.days
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("day {task.completed:.0f}/{task.total}"),
                TextColumn("{task.fields[events]:,} events"), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=terminal.console(stderr=True), transient=True) as bar:
         task = bar.add_task(escape(scenario.name), total=days, events=0)
         start = args.start or scenario.start
 
@@ -116,9 +116,9 @@ def run_generate(args: argparse.Namespace) -> int:
         manifest = generate(scenario, args.out, users=args.users, days=days, seed=args.seed, start=start,
                             progress=progress)
     counts = manifest["counts"]
-    Console(stderr=True).print(f"{counts['events']:,} events from {counts['users']:,} users in "
-                               f"{counts['accounts']:,} accounts ({counts['upgraded_accounts']:,} upgraded) "
-                               f"-> {escape(str(args.out))}")
+    terminal.console(stderr=True).print(f"{counts['events']:,} events from {counts['users']:,} users in "
+                                        f"{counts['accounts']:,} accounts ({counts['upgraded_accounts']:,} upgraded) "
+                                        f"-> {escape(str(args.out))}")
     return 0
 
 

@@ -57,9 +57,9 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.markup import escape
 
+    from scenarios import terminal
     from scoring.client import HubSpotClient, HubSpotError, Unavailable
     from scoring.scores import from_iso
     from scoring.mapping import load_mapping
@@ -67,7 +67,7 @@ def run_sync(args: argparse.Namespace) -> int:
     from scoring.outbox import Outbox
     from scoring.sync import Sync
 
-    console = Console(stderr=True)
+    console = terminal.console(stderr=True)
     try:
         model, mapping = load_model(args.model), load_mapping(args.mapping)
     except ModelError as error:
@@ -164,16 +164,16 @@ def _summary(console, sync, elapsed: float) -> None:
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
+    from scenarios import terminal
     from scoring.calibrate import calibrate
     from scoring.scores import from_iso
     from scoring.model import ModelError, load_model
     from scoring.sync import profile_of
 
-    console = Console()
+    console = terminal.console()
     try:
         model = load_model(args.model)
     except ModelError as error:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hmac
 import logging
 import time
+from types import FunctionType
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
+from flask.sessions import NullSession, SessionInterface
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import RequestRedirect
 
@@ -42,15 +44,49 @@ from simulator.unsimulated import area_of, object_area
 MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
 ADMIN_HEADER = "X-HubSim-Admin-Token"
+CORRELATION_HEADER = "X-HubSpot-Correlation-Id"
 UNMETERED = ("/_sim", "/openapi.json")  # the harness's own routes: never rate limited, never journaled
 DEVELOPER_KEY_PATHS = ("/webhooks/",)  # v3 and the dated versions (/webhooks/2026-03/...)  # HubSpot authenticates these with ?hapikey=; hubsim takes it as the token
 log = logging.getLogger(__name__)
 
 
+class _NoSessions(SessionInterface):
+    """hubsim keeps no cookie session (HubSpot's API has none): every request shares one empty, read-only session
+    instead of Flask looking for a signing key and building a fresh null session each time."""
+
+    _null = NullSession()
+
+    def open_session(self, app: Flask, request: Request) -> NullSession:  # noqa: ARG002 - Flask's signature
+        return self._null
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:  # noqa: ARG002
+        return None
+
+
+class _HubSimFlask(Flask):
+    """Flask, minus per-request costs hubsim never uses: Flask asks `inspect.iscoroutinefunction` of every hook and
+    view on every request (ensure_sync); hubsim's are all plain functions, so the answer is remembered per function.
+    And no sessions (_NoSessions)."""
+
+    session_interface = _NoSessions()
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Any, Any] = {}
+
+    def ensure_sync(self, func: Any) -> Any:
+        sync = self._sync.get(func)
+        if sync is None:
+            sync = super().ensure_sync(func)
+            if isinstance(func, FunctionType):  # a module's function lives as long as the app: the memo stays small
+                self._sync[func] = sync
+        return sync
+
+
 def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None = None) -> Flask:
     if hub is None:
         hub = Hub(config if isinstance(config, HubConfig) or config is None else HubConfig.model_validate(config))
-    app = Flask(__name__)
+    app = _HubSimFlask(__name__)
     app.extensions["hubsim"] = hub
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.url_map.strict_slashes = False  # the SDK adds trailing slashes; never 308-redirect a POST
@@ -71,57 +107,74 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     dated.register(app)  # after every blueprint: the dated paths of whatever v3/v4 routes exist
     openapi_document = document()
     app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))
-    app.before_request(_start)
-    app.before_request(_authenticate)
-    app.before_request(_inject_fault)
-    # after-request hooks run last-registered first: a fault applied after the write, then the correlation id,
-    # then headers and the journal entry
-    app.after_request(_meter_and_record)
-    app.after_request(_settle_write)
-    app.after_request(_correlate)
-    app.after_request(_fault_after_apply)
+    # One hook each way, not one per concern: Flask looks every hook up and wraps it per request (see _HubSimFlask)
+    app.before_request(_before)
+    app.after_request(_after)
     app.register_error_handler(HubSpotError, _hubspot_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
 
 
-def _authenticate() -> None:
+def _before() -> Response | None:
+    """Authenticate, meter and maybe fault the request, in that order; a refusal raises and stops the rest."""
+    req, state = request._get_current_object(), g._get_current_object()  # one proxy lookup each: every request
+    state.started = time.perf_counter()
+    _authenticate(req, state)
+    return _inject_fault(req, state)
+
+
+def _after(response: Response) -> Response:
+    """After the route (or its error): an afterApply fault, the correlation id, settling what the write set in motion,
+    then the rate-limit headers and the journal entry, which see the answer as the client will."""
+    req, state = request._get_current_object(), g._get_current_object()
+    response = _fault_after_apply(response, req, state)
+    # set, not setdefault: nothing else sets this header, and werkzeug raises and catches a KeyError to find it absent
+    correlation_id = state.get("correlation_id") or new_correlation_id()
+    response.headers[CORRELATION_HEADER] = correlation_id
+    _settle_write(req, state)
+    _meter_and_record(response, req, state, correlation_id)
+    return response
+
+
+def _authenticate(req: Request, state: Any) -> None:
     # Never a redirect, whatever rule would ask for one; and an empty path segment names nothing, even where a
     # rule's trailing-slash leniency would match it (`/crm/v3/owners//`).
-    if isinstance(request.routing_exception, RequestRedirect) or "//" in request.path:
+    path = req.path
+    if isinstance(req.routing_exception, RequestRedirect) or "//" in path:
         raise NotFound()
-    if request.routing_exception is not None:
-        raise request.routing_exception  # an unknown route or method is a 404/405, whoever asks
-    view = current_app.view_functions[request.endpoint]
+    if req.routing_exception is not None:
+        raise req.routing_exception  # an unknown route or method is a 404/405, whoever asks
+    app = current_app._get_current_object()
+    view = app.view_functions[req.endpoint]
     if getattr(view, "public", False):
         return
-    hub: Hub = current_app.extensions["hubsim"]
+    hub: Hub = app.extensions["hubsim"]
     admin_token = hub.config.admin_token
-    if admin_token and request.path.startswith("/_sim"):
-        sent = request.headers.get(ADMIN_HEADER, "")
+    if admin_token and path.startswith("/_sim"):
+        sent = req.headers.get(ADMIN_HEADER, "")
         if not hmac.compare_digest(sent.encode(), admin_token.encode()):
             raise InvalidAuthentication(f"The control API needs this simulator's admin token in {ADMIN_HEADER}")
-    header = request.headers.get("Authorization", "")
+    header = req.environ.get("HTTP_AUTHORIZATION", "")
     scheme, _, token = header.partition(" ")
     bearer = token.strip() if scheme.lower() == "bearer" else None
-    if not bearer and request.path.startswith(DEVELOPER_KEY_PATHS):
-        bearer = request.args.get("hapikey")  # the SDK's webhooks client sends a developer key, not a bearer token
-    g.portal = hub.portal(bearer)
-    _throttle(g.portal)
-    scope = required_scope(view, request.view_args or {}, g.portal.object_type)
-    granted = g.portal.settings.scopes
+    if not bearer and path.startswith(DEVELOPER_KEY_PATHS):
+        bearer = req.args.get("hapikey")  # the SDK's webhooks client sends a developer key, not a bearer token
+    portal = state.portal = hub.portal(bearer)
+    _throttle(portal, req, state)
+    scope = required_scope(view, req.view_args or {}, portal.object_type)
+    granted = portal.settings.scopes
     if scope and granted is not None and scope not in granted:
         raise MissingScopes([scope])
-    g.portal.run_due()
+    portal.run_due()
 
 
-def _inject_fault() -> Response | None:
+def _inject_fault(req: Request, state: Any) -> Response | None:
     """A fault rule that fires for this request answers instead of the route (unless it waits for the write)."""
-    portal = g.get("portal")
-    if portal is None or request.path.startswith(UNMETERED):
+    portal = state.get("portal")
+    if portal is None or req.path.startswith(UNMETERED):
         return None
-    fault = g.fault = portal.faults.pick(request.method, request.path)
+    fault = state.fault = portal.faults.pick(req.method, req.path)
     if fault is None or fault.action.after_apply:
         return None
     kind = fault.action.kind
@@ -131,66 +184,57 @@ def _inject_fault() -> Response | None:
     if kind == "status":
         raise injected_error(fault)
     if kind == "hang":
-        hold(request.environ, fault.action.hang_ms)
+        hold(req.environ, fault.action.hang_ms)
         raise injected_error(fault, status=504)
     if kind == "reset":
-        return reset_connection(request.environ)
+        return reset_connection(req.environ)
     return Response(TORN_BODY, status=200, mimetype=JSON_MIMETYPE)
 
 
-def _fault_after_apply(response: Response) -> Response:
+def _fault_after_apply(response: Response, req: Request, state: Any) -> Response:
     """An `afterApply` fault: the write happened, and then the client is failed anyway."""
-    fault = g.get("fault")
+    fault = state.get("fault")
     if fault is None or not fault.action.after_apply:
         return response
     kind = fault.action.kind
     if kind == "status":
         return _error_response(injected_error(fault))
     if kind == "hang":
-        hold(request.environ, fault.action.hang_ms)
+        hold(req.environ, fault.action.hang_ms)
         return _error_response(injected_error(fault, status=504))
     if kind == "reset":
-        return reset_connection(request.environ)
+        return reset_connection(req.environ)
     response.set_data(torn(response.get_data()))
     return response
 
 
-def _settle_write(response: Response) -> Response:
+def _settle_write(req: Request, state: Any) -> None:
     """Any call but a read may have changed the portal (even a failed one: an afterApply fault writes, then fails),
     and what it set in motion that is due now (a workflow's next action) has run before the caller hears back."""
-    portal = g.get("portal")
-    if portal is not None and request.method not in ("GET", "HEAD"):
+    portal = state.get("portal")
+    if portal is not None and req.method not in ("GET", "HEAD"):
         portal.revision += 1
         portal.run_due()
-    return response
 
 
-def _start() -> None:
-    g.started = time.perf_counter()
-
-
-def _throttle(portal: Portal) -> None:
+def _throttle(portal: Portal, req: Request, state: Any) -> None:
     """Count the request against the portal's rate limits before its route runs: a refused one changes nothing.
 
     Every authenticated call counts, errors included (HubSpot asks that errors stay under 5% of daily calls)."""
-    if not portal.settings.rate_limits:
+    if not portal.settings.rate_limits or req.path.startswith(UNMETERED):
         return
-    req = request._get_current_object()  # one proxy lookup: this runs on every request
-    if req.path.startswith(UNMETERED):
-        return
-    decision = g.rate = portal.limiter.check(req.method, req.path)
+    decision = state.rate = portal.limiter.check(req.method, req.path)
     if decision.rejected:
         raise RateLimited(decision.policy_name)
 
 
-def _meter_and_record(response: Response) -> Response:
+def _meter_and_record(response: Response, req: Request, state: Any, correlation_id: str) -> None:
     """Rate-limit headers and the journal entry, for every answer of a portal's API, errors included."""
-    req, state = request._get_current_object(), g._get_current_object()  # one proxy lookup each: every request
     if req.path.startswith(UNMETERED):
-        return response
+        return
     portal = state.get("portal") or _caller_portal()
     if portal is None:
-        return response
+        return
     settings = portal.settings
     decision = state.get("rate")
     fault = state.get("fault")
@@ -212,12 +256,11 @@ def _meter_and_record(response: Response) -> Response:
             latency_ms=(time.perf_counter() - state.started) * 1000,
             request_body=_request_body(req),
             response_body=b"" if response.is_streamed else response.get_data(),
-            correlation_id=response.headers.get("X-HubSpot-Correlation-Id"),
+            correlation_id=correlation_id,
             throttled_by=decision.policy_name if decision is not None else None,
             not_simulated=not_simulated,
             fault=fault.describe() if fault is not None else None,
         )
-    return response
 
 
 def _caller_portal() -> Portal | None:
@@ -238,11 +281,6 @@ def _request_body(req: Request) -> bytes:
         return req.get_data(cache=True)
     except HTTPException:  # a body over the size limit was refused unread
         return b""
-
-
-def _correlate(response: Response) -> Response:
-    response.headers.setdefault("X-HubSpot-Correlation-Id", g.get("correlation_id") or new_correlation_id())
-    return response
 
 
 def _error_response(error: HubSpotError) -> Response:

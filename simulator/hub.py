@@ -6,6 +6,7 @@ token itself.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import logging
@@ -44,6 +45,7 @@ OUTBOUND_WAIT_SECONDS = 120.0  # how long an advance waits for one step's sends 
 log = logging.getLogger(__name__)
 
 
+@functools.lru_cache(maxsize=4096)  # every API call hashes its bearer token; a portal's token stays the same
 def token_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -197,6 +199,8 @@ class Portal:
     def run_due(self) -> None:
         """Run every job due at or before now, in time order; outbound work after the lock is released. Sends it
         hands to the delivery worker are not waited for here (an API call never waits on a receiver)."""
+        if not len(self.scheduler):  # every API call asks: nothing scheduled needs neither the lock nor the clock
+            return
         while True:
             with self.lock:
                 entry = self.scheduler.pop_due(self.clock.now())

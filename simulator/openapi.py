@@ -14,7 +14,13 @@ from pydantic.json_schema import models_json_schema
 import simulator
 from simulator.compat import dated
 from simulator.crm import inputs
-from simulator.crm.associations import BatchArchivePairs, BatchDefault, BatchLabelled, BatchReadAssociations
+from simulator.crm.associations import (
+    BatchArchivePairs,
+    BatchDefault,
+    BatchLabelled,
+    BatchReadAssociations,
+    BatchReadAssociationsV3,
+)
 from simulator.crm.object_types import OBJECT_TYPES
 from simulator.crm.pipelines import Pipeline, PipelineInput, PipelinePatch, Stage, StageInput, StagePatch
 from simulator.crm.properties import (
@@ -78,6 +84,7 @@ MODELS: list[type[BaseModel]] = [
     BatchDefault,
     BatchArchivePairs,
     BatchReadAssociations,
+    BatchReadAssociationsV3,
     PipelineInput,
     PipelinePatch,
     StageInput,
@@ -518,9 +525,14 @@ def legacy_routes(ops: Operations) -> None:
     for by in ("vid/{contactId}", "email/{email}"):
         ops.add("GET", f"/contacts/v1/contact/{by}/profile", f"get_contact_by_{by.split('/')[0]}", tag="legacy",
                 query={"property": array(STRING)}, responses={200: "LegacyObject"})
+    ops.add("GET", "/contacts/v1/contact/vids/batch", "get_contacts_by_vids", tag="legacy", responses={200: "LegacyObject"},
+            query={"vid": array(STRING), "property": array(STRING)})
+    ops.add("GET", "/contacts/v1/contact/vids/batch/", "get_contacts_by_vids_slash", tag="legacy",
+            responses={200: "LegacyObject"}, query={"vid": array(STRING), "property": array(STRING)})
     paged = {"limit": {"type": "integer", "minimum": 1, "maximum": 250}, "offset": PAGE["after"],
              "properties": array(STRING)}
-    ops.add("GET", "/companies/v2/companies/paged", "get_all_companies", tag="legacy", query=paged,
+    ops.add("GET", "/companies/v2/companies/paged", "get_all_companies", tag="legacy",
+            query={**paged, "propertiesWithHistory": array(STRING)},
             responses={200: "LegacyObject"})
     ops.add("GET", "/companies/v2/companies/{companyId}", "get_company", tag="legacy", responses={200: "LegacyObject"})
     ops.add("GET", "/deals/v1/deal/paged", "get_all_deals", tag="legacy",
@@ -529,6 +541,14 @@ def legacy_routes(ops: Operations) -> None:
     for version in ("v1", "v2"):
         ops.add("GET", f"/properties/{version}/{{objectType}}/properties", f"get_all_properties_{version}",
                 tag="legacy", responses={200: "LegacyList"})
+    ops.add("POST", "/crm/v3/associations/{objectType}/{toObjectType}/batch/read",
+            "batch_read_associations_v3", tag="legacy", body="BatchReadAssociationsV3",
+            responses={200: "LegacyObject", 207: "LegacyObject"})
+    ops.add("GET", "/crm/v4/objects/{objectType}", "get_page_v4", tag="legacy", query={**PAGE, **READ_QUERY},
+            responses={200: "ObjectPage"})
+    ops.add("GET", "/integrations/v1/limit/daily", "get_daily_limit", tag="legacy", responses={200: "LegacyList"})
+    ops.add("GET", "/companies/v2/properties", "get_all_company_properties_v2", tag="legacy",
+            responses={200: "LegacyList"})
     ops.add("GET", "/deals/v1/pipelines", "get_deal_pipelines_v1", tag="legacy", responses={200: "LegacyList"})
     for name in ("deals", "tickets"):
         ops.add("GET", f"/crm-pipelines/v1/pipelines/{name}", f"get_crm_pipelines_v1_{name}", tag="legacy",

@@ -124,6 +124,8 @@ def serve_forever(
     print(f"hubsim serving HubSpot at {base_url}  ({mode})", flush=True)
     print(f"  token: {token}", flush=True)
     print(f"  try:   curl -H 'Authorization: Bearer {token}' {base_url}/crm/v3/objects/contacts", flush=True)
+    # the inspector asks for a declared token (a secret) itself; an open hub's example token goes in the link
+    print(f"  look:  {base_url}/_sim/ui" + ("?token=" + token if hub.is_open else ""), flush=True)
     if state is not None:
         print(f"  state: {state.directory} ({loaded} portals loaded, saved every {save_every:g} s)", flush=True)
     stop = threading.Event()

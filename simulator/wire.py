@@ -72,7 +72,7 @@ def decode_json(raw: bytes) -> Any:
     if not raw.strip():
         raise ValidationError("Invalid input JSON: no content to map due to end-of-input")
     try:
-        decoded = json.loads(raw, parse_constant=_non_numeric, parse_int=_integer, parse_float=_float)
+        decoded = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))  # json.loads, for bytes
     except UnicodeDecodeError:
         raise ValidationError("Invalid input JSON: the body is not UTF-8") from None
     except json.JSONDecodeError as exc:
@@ -110,6 +110,10 @@ def _too_long(text: str) -> ValidationError:
 
 def _too_deep() -> ValidationError:
     return ValidationError(f"Invalid input JSON: nesting depth exceeds the maximum allowed ({MAX_JSON_DEPTH})")
+
+
+# One decoder for every body: `json.loads` with hooks builds a decoder and its scanner on each call.
+_DECODER = json.JSONDecoder(parse_constant=_non_numeric, parse_int=_integer, parse_float=_float)
 
 
 def _check_depth(decoded: Any) -> None:

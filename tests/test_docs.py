@@ -9,7 +9,9 @@
 - ```yaml blocks declaring hubsim portals load as a config, and every portal can read what it declares (owners).
 
 A block that cannot run here opts out in its info string and says why: ```python skip=needs-hubspot.
-Blocks added later are picked up without touching this file.
+A ```python continues block goes on from the block before it in the same `##` section: it runs after it, in the
+namespace it left (one test for the whole run of blocks), so a section can show an example in steps with prose
+between them. Blocks added later are picked up without touching this file.
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
+HEADING = re.compile(r"^## +(?P<title>.+)$", re.MULTILINE)
 FENCE = re.compile(r"^```(?P<lang>[\w-]*)(?P<info>[^\n]*)\n(?P<code>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 README_BASE = "http://127.0.0.1:8080"  # the examples' address for a `hubsim serve` with its defaults
+README_TOKENS = ("pat-na1-dev", "pat-local-1")  # the examples' tokens: each block gets a fresh portal for them
 RUNS_FOR_REAL = {("scenario", "list"), ("scenario", "show"), ("scenario", "generate")}  # seconds, no server
 LOCUST_SECONDS = "8s"  # Locust and the locustfile take seconds to start on a busy machine
 
@@ -44,6 +48,7 @@ class Block:
     lang: str
     options: dict[str, str]
     code: str
+    section: str = ""  # the `##` heading above the block
 
     @property
     def where(self) -> str:
@@ -54,12 +59,14 @@ def blocks(*langs: str) -> list[Any]:
     found = []
     for document in DOCUMENTS:
         text = document.read_text()
+        headings = [(heading.start(), heading["title"]) for heading in HEADING.finditer(text)]
         for fence in FENCE.finditer(text):
             if fence["lang"] not in langs:
                 continue
             options = dict(option.partition("=")[::2] for option in fence["info"].split())
+            section = next((title for start, title in reversed(headings) if start < fence.start()), "")
             block = Block(document, text.count("\n", 0, fence.start("code")) + 1, fence["lang"], options,
-                          fence["code"])
+                          fence["code"], section)
             skip = [pytest.mark.skip(reason=options["skip"])] if "skip" in options else []
             found.append(pytest.param(block, id=block.where, marks=skip))
     return found
@@ -68,12 +75,32 @@ def blocks(*langs: str) -> list[Any]:
 # --- Python -------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("block", blocks("python", "py"))
-def test_python_block_runs(block: Block, hubspot_sim_server, hubspot_sim, tmp_path, monkeypatch):
+def python_runs() -> list[Any]:
+    """One param per run of blocks: a block, and the `continues` blocks after it in its section."""
+    runs: list[tuple[list[Block], list[Any]]] = []
+    for param in blocks("python", "py"):
+        block: Block = param.values[0]
+        if "continues" in block.options:
+            previous = runs[-1][0][-1] if runs else None
+            if previous is None or (previous.document, previous.section) != (block.document, block.section):
+                raise pytest.UsageError(f"{block.where}: `continues`, but no python block before it in its section")
+            runs[-1][0].append(block)
+            runs[-1][1].extend(param.marks)
+        else:
+            runs.append(([block], list(param.marks)))
+    return [pytest.param(run, id=run[0].where, marks=marks) for run, marks in runs]
+
+
+@pytest.mark.parametrize("run", python_runs())
+def test_python_block_runs(run: list[Block], hubspot_sim_server, hubspot_sim, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a block that writes files writes them here
-    source = "\n" * (block.line - 1) + block.code.replace(README_BASE, hubspot_sim_server.base_url)
     namespace: dict[str, Any] = {"__name__": "readme_block", "hubspot_sim": hubspot_sim}
-    exec(compile(source, str(block.document), "exec"), namespace)  # tracebacks point into the document
+    for block in run:
+        code = block.code.replace(README_BASE, hubspot_sim_server.base_url)
+        for token in README_TOKENS:
+            code = code.replace(token, hubspot_sim.token)
+        source = "\n" * (block.line - 1) + code
+        exec(compile(source, str(block.document), "exec"), namespace)  # tracebacks point into the document
     for name, function in list(namespace.items()):
         if name.startswith("test_") and callable(function):
             run_test_function(function, hubspot_sim_server)
@@ -200,3 +227,28 @@ def test_a_block_opts_out_with_its_reason(tmp_path, monkeypatch):
     first, second = blocks("python")
     assert [mark.kwargs for mark in first.marks] == [{"reason": "needs-hubspot"}]
     assert (first.values[0].line, list(second.marks), second.values[0].code) == (3, [], "x = 1\n")
+
+
+def test_a_continues_block_runs_after_the_block_before_it_in_its_section(tmp_path, monkeypatch):
+    guide = tmp_path / "guide.md"
+    guide.write_text("## One\n```python\nx = 1\n```\ntext\n```python continues\nassert x == 1\n```\n"
+                     "## Two\n```python\ny = 2\n```\n")
+    monkeypatch.setattr(sys.modules[__name__], "DOCUMENTS", [guide])
+    first, second = python_runs()
+    assert [(block.line, block.section) for block in first.values[0]] == [(3, "One"), (7, "One")]
+    assert [block.code for block in second.values[0]] == ["y = 2\n"] and first.id.endswith("guide.md:3")
+
+
+def test_continues_without_a_block_before_it_in_its_section_is_an_error(tmp_path, monkeypatch):
+    guide = tmp_path / "guide.md"
+    guide.write_text("## One\n```python\nx = 1\n```\n## Two\n```python continues\nassert x == 1\n```\n")
+    monkeypatch.setattr(sys.modules[__name__], "DOCUMENTS", [guide])
+    with pytest.raises(pytest.UsageError, match="guide.md:7: `continues`"):
+        python_runs()
+
+
+def test_only_what_is_not_here_excuses_a_block():
+    """A fragment is made to run (or `continues` its section); a block skips only for a second machine or HubSpot."""
+    reasons = {param.values[0].where: param.values[0].options["skip"] for param in blocks("python", "py", "sh")
+               if "skip" in param.values[0].options}
+    assert all(reason in ("needs-a-second-machine", "needs-hubspot") for reason in reasons.values()), reasons

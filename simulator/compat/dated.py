@@ -7,6 +7,7 @@ registered again under another rule (simulator/routes/dated.py): one record, one
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 # The versions HubSpot publishes (Rollouts/2025-09, 2026-03, 2026-09-beta).
@@ -37,8 +38,14 @@ ALIASES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+# GET /crm/v4/objects/{type} is a second path of the v3 list (routes/legacy.py): its dated twin is the v3 rule's.
+_V4_OBJECT_LIST = re.compile(r"/crm/v4/objects/[<{][^/]+[>}]")
+
+
 def dated_paths(path: str) -> Iterator[str]:
     """Every dated path that serves what `path` (a v3/v4 rule or path) serves."""
+    if _V4_OBJECT_LIST.fullmatch(path):
+        return
     for old, new, versions in ALIASES:
         if path == old or path.startswith(old + "/"):
             rest = path[len(old):]

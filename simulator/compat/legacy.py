@@ -45,11 +45,14 @@ def contact_properties(record: Record, names: Sequence[str] | None) -> dict[str,
     }  # fmt: skip
 
 
-def object_properties(record: Record, names: Sequence[str] | None) -> dict[str, Any]:
-    """Companies v2 and deals v1: the value, when and by what it was last set, and its versions."""
+def object_properties(record: Record, names: Sequence[str] | None, *, latest_only: bool = False) -> dict[str, Any]:
+    """Companies v2 and deals v1: the value, when and by what it was last set, and its versions (only the latest
+    with deals v1's `allPropertiesFetchMode=latest_version`)."""
     shown = {}
     for name in _names(record, names):
         history = record.history(name)
+        if latest_only:
+            history = history[:1]
         _, at, source = history[0]
         shown[name] = {
             "value": record.values[name], "timestamp": millis(at), "source": source, "sourceId": None,
@@ -83,12 +86,13 @@ def company(record: Record, portal_id: int, names: Sequence[str] | None) -> dict
             "properties": object_properties(record, names)}  # fmt: skip
 
 
-def deal(record: Record, portal_id: int, names: Sequence[str] | None, links: dict[str, list[int]]) -> dict[str, Any]:
+def deal(record: Record, portal_id: int, names: Sequence[str] | None, links: dict[str, list[int]], *,
+         latest_only: bool = False) -> dict[str, Any]:
     return {
         "portalId": portal_id, "dealId": int(record.id), "isDeleted": record.archived,
         "associations": {"associatedVids": links.get("contacts", []),
                          "associatedCompanyIds": links.get("companies", []), "associatedDealIds": []},
-        "properties": object_properties(record, names),
+        "properties": object_properties(record, names, latest_only=latest_only),
     }  # fmt: skip
 
 
@@ -130,3 +134,11 @@ def crm_pipelines_v1(pipelines: Iterable[Pipeline], object_type: ObjectType) -> 
                      "metadata": dict(s.metadata)} for s in p.stages if not s.archived]}
         for p in pipelines
     ]}  # fmt: skip
+
+
+def daily_limit(usage: dict[str, Any]) -> list[dict[str, Any]]:
+    """/integrations/v1/limit/daily: the portal's DAILY rate-limit policy (simulator/ratelimit.py `usage()`) as
+    HubSpot's v1 entry, times in ms. The figures are live, so `fetchStatus` is always SUCCESS (never CACHED)."""
+    daily = usage["policies"]["daily"]
+    return [{"name": "api-calls-daily", "usageLimit": daily["limit"], "currentUsage": daily["current"],
+             "collectedAt": _ms(usage["now"]), "fetchStatus": "SUCCESS", "resetsAt": _ms(daily["resetsAt"])}]

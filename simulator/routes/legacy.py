@@ -1,18 +1,24 @@
 """The older routes HubSpot still serves and the clients in docs/coverage.md call: contacts v1, companies v2,
-deals v1, properties v1/v2, deal pipelines v1. Views of the same stores (simulator/compat/legacy.py writes the
-shapes). HubSpot sunset contact lists v1 and owners v2: those answer 404 (simulator/unsimulated.py)."""
+deals v1, properties v1/v2, deal pipelines v1, associations v3 batch read, the v1 daily usage limit. Views of the
+same stores (simulator/compat/legacy.py writes the shapes). HubSpot sunset contact lists v1 and owners v2: those answer 404 (simulator/unsimulated.py)."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
 from simulator.compat import legacy
+from simulator.crm.associations import BatchReadAssociationsV3
 from simulator.crm.object_types import COMPANIES, CONTACTS, DEALS
-from simulator.routes.common import portal, query_bool, query_int, query_list, query_str, requires
+from simulator.routes import objects
+from simulator.routes.common import body, portal, query_bool, query_int, query_list, query_str, requires
+from simulator.errors import ValidationError
 from simulator.wire import is_decimal_id
 
 bp = Blueprint("legacy", __name__)
+# tap-hubspot lists tickets at /crm/v4/objects/tickets: HubSpot answers it as the v3 list (associations as {id, type})
+bp.add_url_rule("/crm/v4/objects/<object_type>", "get_page_v4", objects.get_page, methods=["GET"])
 PAGE_LIMIT = 250  # the largest count/limit the v1/v2 paged routes take (HubSpot's legacy reference)
+VIDS_BATCH_LIMIT = 100  # contacts v1 "get a batch of contacts by vid": up to 100 vids per request
 
 
 def _offset(name: str) -> str | None:
@@ -43,6 +49,19 @@ def get_contact_by_id(contact_id: str):
     return legacy.contact(portal().objects("contacts").get(contact_id), portal().id, query_list("property"))
 
 
+@bp.get("/contacts/v1/contact/vids/batch/")
+@bp.get("/contacts/v1/contact/vids/batch")
+@requires("crm.objects.contacts.read")
+def get_contacts_by_vids():
+    """The contacts found among `vid` (at most 100), keyed by vid; a vid that is no live contact is left out."""
+    store, vids = portal().objects("contacts"), query_list("vid") or []
+    if len(vids) > VIDS_BATCH_LIMIT:
+        raise ValidationError(f"At most {VIDS_BATCH_LIMIT} vids, got {len(vids)}")
+    names = query_list("property")
+    return {vid: legacy.contact(store.get(vid), portal().id, names) for vid in dict.fromkeys(vids)
+            if is_decimal_id(vid) and store.exists(vid)}
+
+
 @bp.get("/contacts/v1/contact/email/<email>/profile")
 @requires("crm.objects.contacts.read")
 def get_contact_by_email(email: str):
@@ -54,7 +73,8 @@ def get_contact_by_email(email: str):
 @requires("crm.objects.companies.read")
 def get_all_companies():
     records, more, offset = _page("companies", "limit", "offset")
-    names = query_list("properties") or []
+    # hubspot3 names its properties in propertiesWithHistory only: shown like `properties` (versions are always on)
+    names = list(dict.fromkeys((query_list("properties") or []) + (query_list("propertiesWithHistory") or [])))
     return {"companies": [legacy.company(r, portal().id, names) for r in records], "has-more": more, "offset": offset}
 
 
@@ -65,12 +85,15 @@ def get_company(company_id: str):
 
 
 def _deal(record, names):
+    if query_bool("includeAllProperties", default=False):  # deals v1: every property, not only those named
+        names = None
     links = {}
     if query_bool("includeAssociations", default=True):
         crm = portal().crm
         links = {other.name: [int(i) for i, _ in crm.associations.targets(DEALS, record.id, other)]
                  for other in (CONTACTS, COMPANIES)}
-    return legacy.deal(record, portal().id, names, links)
+    latest_only = query_str("allPropertiesFetchMode") == "latest_version"
+    return legacy.deal(record, portal().id, names, links, latest_only=latest_only)
 
 
 @bp.get("/deals/v1/deal/paged")
@@ -89,9 +112,18 @@ def get_deal(deal_id: str):
 
 @bp.get("/properties/v1/<object_type>/properties")
 @bp.get("/properties/v2/<object_type>/properties")
+@bp.get("/companies/v2/properties", defaults={"object_type": "companies"})  # the older companies properties route
 @requires("crm.schemas.{object_type}.read")
 def get_all_properties_v1(object_type: str):
     return [legacy.property_v1(d) for d in portal().properties(object_type).all()]
+
+
+@bp.post("/crm/v3/associations/<object_type>/<to_object_type>/batch/read")
+@requires("crm.objects.{object_type}.read")
+def batch_read_associations_v3(object_type: str, to_object_type: str):
+    inputs = body(BatchReadAssociationsV3).inputs
+    result = portal().crm.associations.batch_read_v3(portal().object_type(object_type), portal().object_type(to_object_type), inputs)
+    return result.dump(), result.status_code
 
 
 @bp.get("/deals/v1/pipelines")
@@ -106,3 +138,8 @@ def get_deal_pipelines_v1():
 def get_crm_pipelines_v1(object_type: str):
     store = portal().crm.pipelines_of(object_type)
     return legacy.crm_pipelines_v1(store.all(), store.object_type)
+
+
+@bp.get("/integrations/v1/limit/daily")  # any token may ask (no scope): hubspot3's `usage_limits`
+def get_daily_limit():
+    return legacy.daily_limit(portal().limiter.usage())

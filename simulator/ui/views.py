@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from simulator.crm.default_properties import LIFECYCLE_STAGES
-from simulator.crm.object_types import OBJECT_TYPES
+from simulator.crm.object_types import OBJECT_TYPES, ObjectType
 from simulator.crm.records import Record
 from simulator.hub import Portal
 
@@ -29,6 +29,11 @@ CONTACTS_TYPE_ID = "0-1"
 # HubSpot's calculated bookkeeping, written with every change: noise on a timeline
 BOOKKEEPING = frozenset({"lastmodifieddate", "hs_lastmodifieddate", "createdate", "hs_createdate", "hs_object_id",
                          "hs_email_domain"})
+# What names an associated record on a contact's page: HubSpot's primary display property of each object, then what
+# tells two apart (a company's domain, a deal's stage and amount). Other objects: their first searchable property.
+DISPLAY = {"companies": ("name", "domain"), "deals": ("dealname", "dealstage", "amount"),
+           "tasks": ("hs_task_subject", "hs_task_status"), "tickets": ("subject", "hs_pipeline_stage")}
+LINKED_SHOWN = 20  # associated records listed per object type on a contact's page; the count covers them all
 FUNNEL_STAGES = ("lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer")
 STAGE_LABELS = dict(LIFECYCLE_STAGES)
 
@@ -116,10 +121,18 @@ def _row(record: Record, names: dict[str, str]) -> ContactRow:
 
 
 @dataclass
+class Linked:
+    """The records of one object type associated with a contact: how many, and the first LINKED_SHOWN by id."""
+    label: str  # the object type: "Companies"
+    count: int
+    records: list[tuple[str, str, str]]  # (id, name, detail)
+
+
+@dataclass
 class ContactDetail:
     row: ContactRow
     properties: list[tuple[str, str]]
-    associations: dict[str, list[str]]
+    associations: list[Linked]
     timeline: list[TimelineEntry]
 
 
@@ -128,14 +141,23 @@ def contact(portal: Portal, contact_id: str) -> ContactDetail:
     with portal.lock:
         record = portal.objects("contacts").get(contact_id)
         names = owner_names(portal)
-        links = {t.name: [to_id for to_id, _ in portal.crm.associations.targets(portal.object_type("contacts"),
-                                                                               record.id, t)]
-                 for t in OBJECT_TYPES if t.name != "contacts"}
+        links = [_linked(portal, record.id, t) for t in OBJECT_TYPES if t.name != "contacts"]
         entries = [*_property_history(record), *_events(portal, record.id), *_workflow_steps(portal, record.id),
                    *_messages(portal, record.id), *_list_joins(portal, record.id)]
         timeline = sorted(entries, key=lambda e: e.at, reverse=True)
         return ContactDetail(_row(record, names), sorted(record.values.items()),
-                             {kind: ids for kind, ids in links.items() if ids}, timeline)
+                             [linked for linked in links if linked.count], timeline)
+
+
+def _linked(portal: Portal, contact_id: str, to_type: ObjectType) -> Linked:
+    ids = [to_id for to_id, _ in portal.crm.associations.targets(portal.object_type("contacts"), contact_id, to_type)]
+    shown = DISPLAY.get(to_type.name, to_type.search_properties[:1])
+    records = []
+    for to_id in ids[:LINKED_SHOWN]:
+        values = portal.objects(to_type.name).get(to_id).values
+        name, *details = [values.get(prop, "") for prop in shown] or [""]
+        records.append((to_id, name or f"{to_type.label} {to_id}", " · ".join(filter(None, details))))
+    return Linked(to_type.name.replace("_", " ").capitalize(), len(ids), records)
 
 
 def _property_history(record: Record) -> Iterable[TimelineEntry]:

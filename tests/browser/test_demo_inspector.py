@@ -62,6 +62,9 @@ def test_a_pqls_timeline_shows_its_score_events_workflow_and_the_reps_work(serve
     assert timeline.locator("li.workflow", has_text="Workflow PQL routing").count() > 0
     assert timeline.locator("li.message", has_text="New PQL assigned to you").count() == 1
     assert timeline.locator("li.property", has_text="hs_lead_status set to OPEN_DEAL").count() == 1
+    linked = page.locator("#associations")  # the contact's own company and deal, by name: not the portal's counts
+    assert linked.locator("h3").all_text_contents()[:2] == ["Companies (1)", "Deals (1)"]
+    assert not re.fullmatch(r"Company \d+", linked.locator("li").first.text_content().split(" · ")[0])
     page.screenshot(path=screenshots / "demo-contact.png", full_page=True)
     page.click("text=Workflows")
     assert page.locator(".flow h2").first.inner_text().startswith("PQL routing")

@@ -44,6 +44,10 @@ def test_serve_prints_a_base_url_and_a_token_that_work():
                              json={"properties": {"email": "a@b.io"}})
         assert created.status_code == 201
         assert created.headers["Server"] == "hubsim"
+        process.stdout.readline()  # the curl hint
+        inspector = re.search(r"look: +(\S+)", process.stdout.readline()).group(1)
+        assert inspector == f"{url}/_sim/ui?token={token}"
+        assert "a@b.io" in httpx.get(inspector.replace("/_sim/ui", "/_sim/ui/contacts")).text
     finally:
         assert stop(process) == 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import simulator
@@ -40,3 +42,34 @@ def test_sync_prints_a_path_with_brackets_as_written(capsys, tmp_path):
     assert main(["sync", "--events", str(events), "--hubspot-url", "http://127.0.0.1:9", "--token", "t"]) == 2
     printed = "".join(capsys.readouterr().err.split())  # rich wraps long paths
     assert f"noeventsfile{events}" in printed  # the [bold] stays: not read as rich markup
+
+
+def every_help() -> dict[str, str]:
+    """The --help of every command and subcommand, by its argv."""
+    import argparse
+
+    from scenarios.cli import build_parser
+
+    found, parsers = {}, [((), build_parser())]
+    while parsers:
+        argv, parser = parsers.pop()
+        found[" ".join(argv)] = parser.format_help()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                parsers += [((*argv, name), sub) for name, sub in action.choices.items()]
+    return found
+
+
+def test_no_help_says_a_default_twice():
+    helps = every_help()
+    assert {"demo", "budget", "load", "replay", "scenario generate", "score calibrate"} <= set(helps)
+    for argv, text in helps.items():
+        for option in re.split(r"\n  (?=-|\w)", text):  # one option's entry, with its wrapped lines
+            assert len(re.findall(r"\(default", option)) <= 1, f"hubsim {argv} --help: {' '.join(option.split())}"
+
+
+def test_a_token_in_the_environment_is_named_in_the_help_never_printed(monkeypatch):
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "pat-na1-secret-token")
+    helps = every_help()
+    assert not [argv for argv, text in helps.items() if "pat-na1-secret-token" in text]
+    assert "$HUBSPOT_ACCESS_TOKEN" in " ".join(helps["budget"].split())

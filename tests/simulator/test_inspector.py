@@ -88,6 +88,39 @@ def test_a_contact_timeline_shows_its_property_history_newest_first(api, browser
     assert timeline.index("lifecyclestage set to Customer") < timeline.index("Contact created")
 
 
+def test_a_contact_shows_its_own_associated_records_by_name_not_the_portals(api, browser):
+    """Bare ids read as counts ("companies: 2000"); the page names each of the contact's records and counts them."""
+    companies = [api.post("/crm/v3/objects/companies", json={"properties": {
+        "name": f"Company {n}", "domain": f"c{n}.io"}}).json()["id"] for n in range(3)]
+    deal = api.post("/crm/v3/objects/deals", json={"properties": {"dealname": "Northwind upgrade",
+                                                                  "dealstage": "appointmentscheduled"}}).json()["id"]
+    contact_id = _signup(api, "ann@northwind.io", "Ann")
+    _signup(api, "raj@contoso.com", "Raj")
+    for kind, to_id in (("companies", companies[1]), ("deals", deal)):
+        linked = api.put(f"/crm/v4/objects/contacts/{contact_id}/associations/default/{kind}/{to_id}")
+        assert linked.status_code == 200
+    panel = browser.get(f"/_sim/ui/contacts/{contact_id}", params={"token": TOKEN}).text.split(
+        'id="associations"')[1].split("</div>")[0]
+    headings = re.findall(r"<h3[^>]*>(.*?)</h3>", panel)
+    assert headings == ["Companies (1)", "Deals (1)"]
+    items = [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in re.findall(r"<li>(.*?)</li>", panel, re.DOTALL)]
+    assert items == [f"Company 1 · c1.io #{companies[1]}", f"Northwind upgrade · appointmentscheduled #{deal}"]
+
+
+def test_a_contact_with_many_records_of_a_kind_shows_the_first_and_the_count(api, browser):
+    from simulator.ui.views import LINKED_SHOWN
+
+    contact_id = _signup(api, "ann@northwind.io", "Ann")
+    for n in range(LINKED_SHOWN + 2):
+        task = api.post("/crm/v3/objects/tasks", json={"properties": {
+            "hs_task_subject": f"Call {n}", "hs_timestamp": "2030-01-01T00:00:00Z"}}).json()["id"]
+        api.put(f"/crm/v4/objects/contacts/{contact_id}/associations/default/tasks/{task}")
+    panel = browser.get(f"/_sim/ui/contacts/{contact_id}", params={"token": TOKEN}).text.split(
+        'id="associations"')[1].split("</div>")[0]
+    assert f"Tasks ({LINKED_SHOWN + 2})" in panel and "and 2 more" in panel
+    assert panel.count("Call ") == LINKED_SHOWN and "Call 0" in panel and f"Call {LINKED_SHOWN}" not in panel
+
+
 def test_an_unknown_contact_is_hubspots_404(browser):
     missing = browser.get("/_sim/ui/contacts/999", params={"token": TOKEN})
     assert missing.status_code == 404

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 
@@ -80,7 +82,91 @@ def test_deal_pipelines_v1_and_crm_pipelines_v1(api):
     assert [s["stageId"] for s in crm[0]["stages"]] == [s["id"] for s in v3[0]["stages"]]
 
 
-@pytest.mark.parametrize("path", ["/owners/v2/owners", "/contacts/v1/lists", "/integrations/v1/limit/daily"])
+def test_contacts_v1_batch_by_vid_keys_the_live_contacts_by_vid(api):
+    ann, bob = create(api, "contacts", email="ann@acme.io", firstname="Ann"), create(api, "contacts", email="bob@acme.io")
+    api.delete(f"/crm/v3/objects/contacts/{bob['id']}")
+    batch = api.get("/contacts/v1/contact/vids/batch",
+                    params=[("vid", ann["id"]), ("vid", bob["id"]), ("vid", "999"), ("property", "firstname")]).json()
+    assert list(batch) == [ann["id"]]
+    assert batch[ann["id"]]["vid"] == int(ann["id"])
+    assert {k: v["value"] for k, v in batch[ann["id"]]["properties"].items()} == {"firstname": "Ann"}
+    too_many = api.get("/contacts/v1/contact/vids/batch/", params=[("vid", str(i)) for i in range(1, 102)])
+    assert too_many.status_code == 400 and "At most 100 vids" in too_many.json()["message"]
+
+
+def test_companies_v2_paged_shows_the_properties_with_history_asked_for(api):
+    create(api, "companies", name="Acme", domain="acme.io", city="Oslo")
+    page = api.get("/companies/v2/companies/paged",
+                   params=[("propertiesWithHistory", "name"), ("propertiesWithHistory", "city"), ("properties", "name")])
+    (only,) = page.json()["companies"]
+    assert {k: v["value"] for k, v in only["properties"].items()} == {"name": "Acme", "city": "Oslo"}
+    assert only["properties"]["city"]["versions"][0]["value"] == "Oslo"
+
+
+def test_companies_v2_properties_are_the_companies_properties_v1(api):
+    v2 = api.get("/companies/v2/properties")
+    assert v2.status_code == 200
+    assert v2.json() == api.get("/properties/v1/companies/properties").json()
+    assert {"name", "domain", "hs_lastmodifieddate"} <= {p["name"] for p in v2.json()}
+
+
+def test_associations_v3_batch_read_takes_numeric_ids_and_names_the_v3_type(api):
+    acme = create(api, "companies", name="Acme")
+    ann, bob = create(api, "contacts", email="ann@acme.io"), create(api, "contacts", email="bob@acme.io")
+    lone = create(api, "companies", name="Lone")
+    for contact in (ann, bob):
+        api.put(f"/crm/v4/objects/companies/{acme['id']}/associations/default/contacts/{contact['id']}")
+    answer = api.post("/crm/v3/associations/company/contact/batch/read",  # singular names and number ids: tap-hubspot
+                      json={"inputs": [{"id": int(acme["id"])}, {"id": lone["id"]}]})
+    assert answer.status_code == 207
+    body = answer.json()
+    assert body["results"] == [{"from": {"id": acme["id"]}, "to": [{"id": ann["id"], "type": "company_to_contact_unlabeled"},
+                                                                   {"id": bob["id"], "type": "company_to_contact_unlabeled"}]}]
+    assert [e["context"]["fromObjectId"] for e in body["errors"]] == [[lone["id"]]]
+
+
+def test_deals_v1_include_all_properties_with_the_latest_version_only(api):
+    deal = create(api, "deals", dealname="Pilot", amount="1000", pipeline="default", dealstage="appointmentscheduled")
+    api.patch(f"/crm/v3/objects/deals/{deal['id']}", json={"properties": {"amount": "1500"}})
+    bare = api.get("/deals/v1/deal/paged").json()["deals"][0]
+    assert bare["properties"] == {}  # HubSpot: no property unless named or all asked for
+    page = api.get("/deals/v1/deal/paged", params={"includeAllProperties": "true"}).json()
+    amount = page["deals"][0]["properties"]["amount"]
+    assert amount["value"] == "1500" and [v["value"] for v in amount["versions"]] == ["1500", "1000"]
+    assert {"dealname", "pipeline", "dealstage", "createdate"} <= set(page["deals"][0]["properties"])
+    latest = api.get("/deals/v1/deal/paged", params={"includeAllProperties": "true",
+                                                     "allPropertiesFetchMode": "latest_version"}).json()
+    assert [v["value"] for v in latest["deals"][0]["properties"]["amount"]["versions"]] == ["1500"]
+
+
+def test_v4_objects_list_is_the_v3_list_and_its_dated_twin_stays_v3(api):
+    ticket = create(api, "tickets", subject="Broken SSO", hs_pipeline="0", hs_pipeline_stage="1")
+    ann = create(api, "contacts", email="ann@acme.io")
+    api.put(f"/crm/v4/objects/tickets/{ticket['id']}/associations/default/contacts/{ann['id']}")
+    v4 = api.get("/crm/v4/objects/tickets", params={"associations": "contact,company", "properties": "subject"})
+    v3 = api.get("/crm/v3/objects/tickets", params={"associations": "contact,company", "properties": "subject"})
+    assert v4.status_code == 200 and v4.json() == v3.json()
+    (only,) = v4.json()["results"]
+    assert only["properties"]["subject"] == "Broken SSO"
+    assert only["associations"]["contacts"]["results"] == [{"id": ann["id"], "type": "ticket_to_contact"}]
+    created = api.post("/crm/objects/2026-03/contacts", json={"properties": {"email": "cy@acme.io"}})
+    assert created.status_code == 201  # the dated list path still takes the v3 create as well
+
+
+def test_the_v1_daily_limit_is_the_portals_daily_usage(api):
+    before = api.get("/_sim/usage").json()["policies"]["daily"]
+    api.get("/crm/v3/objects/contacts")
+    (entry,) = api.get("/integrations/v1/limit/daily").json()
+    assert set(entry) == {"name", "usageLimit", "currentUsage", "collectedAt", "fetchStatus", "resetsAt"}
+    assert (entry["name"], entry["fetchStatus"], entry["usageLimit"]) == ("api-calls-daily", "SUCCESS", before["limit"])
+    assert entry["currentUsage"] == before["current"] + 2  # the contacts page and this call itself
+    now = api.get("/_sim/clock").json()["now"]
+    assert abs(entry["collectedAt"] - datetime.fromisoformat(now).timestamp() * 1000) < 60_000
+    resets = datetime.fromtimestamp(entry["resetsAt"] / 1000, UTC)
+    assert (resets.hour, resets.minute, resets.second) == (0, 0, 0) and resets.timestamp() * 1000 > entry["collectedAt"]
+
+
+@pytest.mark.parametrize("path", ["/owners/v2/owners", "/contacts/v1/lists", "/integrations/v1/me"])
 def test_sunset_and_unsimulated_legacy_routes_answer_404_not_simulated(api, path):
     answer = api.get(path)
     assert answer.status_code == 404
