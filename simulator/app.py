@@ -103,6 +103,7 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
         app.register_blueprint(module.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(webhooks.control_bp)
+    app.register_blueprint(schemas.bp, url_prefix=schemas.SDK_SCHEMAS_PREFIX, name="crm_object_schemas")
     dated.register(app)  # after every blueprint: the dated paths of whatever v3/v4 routes exist
     openapi_document = document()
     app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from simulator.clock import SimClock
 from simulator.config import HubConfig, PortalConfig, Tier
-from simulator.crm.object_types import OBJECT_TYPES, ObjectType
+from simulator.crm.object_types import ObjectType
 from simulator.crm.schemas import Schema, SchemaCreate
 from simulator.crm.objects import ObjectStore
 from simulator.crm.properties import PropertyStore
@@ -121,7 +121,7 @@ class Portal:
         """The portal's stores on HubSpot's defaults, or on a CRM restored from a snapshot, not yet installed: a
         restore fills them from the file and installs them only when every section checked out."""
         crm = crm or CrmStores.fresh(self.id, self.lock, self.clock.now, self._owners)
-        searches = {t.name: self._search_of(crm.objects(t.name)) for t in OBJECT_TYPES}
+        searches = {name: self._search_of(store) for name, store in crm.stores().items()}
         events = EventStore(self.id, self.lock, self.clock.now, crm, self.settings)
         lists = ListStore(
             crm, self.lock, self.clock.now, self.schedule_at, events,

@@ -31,6 +31,7 @@ from simulator.crm.properties import (
     PropertyGroupUpdate,
     PropertyUpdate,
 )
+from simulator.crm.association_types import DefinitionCreate
 from simulator.crm.schemas import SchemaCreate, SchemaUpdate
 from simulator.crm.search import SearchRequest
 from simulator.events.definitions import (
@@ -54,6 +55,7 @@ from simulator.openapi_schemas import (
     ref,
 )
 from simulator.routes.properties import BatchPropertyCreate, BatchPropertyNames, BatchPropertyRead
+from simulator.routes.schemas import SCHEMAS_PREFIX, SDK_SCHEMAS_PREFIX
 from simulator.workflows.definitions import FlowBatchRead, FlowCreate, FlowUpdate, ManualEnroll, SecretValue
 from simulator.workflows.outbox import MAX_MESSAGES
 from simulator.webhooks.apps import (
@@ -94,6 +96,7 @@ MODELS: list[type[BaseModel]] = [
     PropertyUpdate,
     SchemaCreate,
     SchemaUpdate,
+    DefinitionCreate,
     PropertyDefinition,
     PropertyGroup,
     PropertyGroupCreate,
@@ -500,16 +503,19 @@ def webhooks(ops: Operations) -> None:
 
 
 def crm_schemas(ops: Operations) -> None:
-    base = "/crm/v3/schemas"
-    ops.add("GET", f"{base}/", "get_all_schemas", tag="schemas", query={"archived": BOOLEAN},
-            responses={200: "SchemaList"})
-    ops.add("POST", f"{base}/", "create_schema", tag="schemas", body="SchemaCreate", responses={201: "Schema"})
-    item = f"{base}/{{objectType}}"
-    ops.add("GET", item, "get_schema", tag="schemas", responses={200: "Schema"})
-    ops.add("PATCH", item, "update_schema", tag="schemas", body="SchemaUpdate", responses={200: "Schema"})
-    ops.add("DELETE", item, "archive_schema", tag="schemas", responses={204: None})
-    ops.add("POST", f"{item}/properties", "create_schema_property", tag="schemas", body="PropertyCreate",
-            responses={201: "PropertyDefinition"})
+    for base, suffix in ((SCHEMAS_PREFIX, ""), (SDK_SCHEMAS_PREFIX, "_crm_object_schemas")):
+        ops.add("GET", f"{base}/", "get_all_schemas" + suffix, tag="schemas", query={"archived": BOOLEAN},
+                responses={200: "SchemaList"})
+        ops.add("POST", f"{base}/", "create_schema" + suffix, tag="schemas", body="SchemaCreate",
+                responses={201: "Schema"})
+        item = f"{base}/{{objectType}}"
+        ops.add("GET", item, "get_schema" + suffix, tag="schemas", responses={200: "Schema"})
+        ops.add("PATCH", item, "update_schema" + suffix, tag="schemas", body="SchemaUpdate", responses={200: "Schema"})
+        ops.add("DELETE", item, "archive_schema" + suffix, tag="schemas", responses={204: None})
+        ops.add("POST", f"{item}/properties", "create_schema_property" + suffix, tag="schemas", body="PropertyCreate",
+                responses={201: "PropertyDefinition"})
+        ops.add("POST", f"{item}/associations", "create_schema_association" + suffix, tag="schemas",
+                body="DefinitionCreate", responses={201: "AssociationDefinition"})
 
 
 def legacy_routes(ops: Operations) -> None:
@@ -544,8 +550,9 @@ def legacy_routes(ops: Operations) -> None:
     ops.add("GET", "/companies/v2/properties", "get_all_company_properties_v2", tag="legacy",
             responses={200: "LegacyList"})
     ops.add("GET", "/deals/v1/pipelines", "get_deal_pipelines_v1", tag="legacy", responses={200: "LegacyList"})
-    ops.add("GET", "/crm-pipelines/v1/pipelines/deals", "get_crm_pipelines_v1", tag="legacy",
-            responses={200: "LegacyObject"})
+    for name in ("deals", "tickets"):
+        ops.add("GET", f"/crm-pipelines/v1/pipelines/{name}", f"get_crm_pipelines_v1_{name}", tag="legacy",
+                responses={200: "LegacyObject"})
 
 
 def dated_aliases(ops: Operations) -> None:

@@ -353,10 +353,12 @@ RESPONSE_SCHEMAS |= {
         labels=obj(["singular", "plural"], singular=STRING, plural=STRING), description=NULLABLE_STRING,
         primaryDisplayProperty=NULLABLE_STRING, requiredProperties=array(STRING), searchableProperties=array(STRING),
         secondaryDisplayProperties=array(STRING), properties=array(ref("PropertyDefinition")),
-        associations=array({"type": "object"}), metaType=STRING, archived=BOOLEAN, createdAt=DATETIME,
+        associations=array(ref("AssociationDefinition")), metaType=STRING, archived=BOOLEAN, createdAt=DATETIME,
         updatedAt=DATETIME,
     ),
     "SchemaList": obj(["results"], results=array(ref("Schema"))),
+    "AssociationDefinition": obj(["id", "fromObjectTypeId", "toObjectTypeId"], id=STRING, fromObjectTypeId=STRING,
+                                 toObjectTypeId=STRING, name=STRING, createdAt=DATETIME, updatedAt=DATETIME),
 }  # fmt: skip
 
 # The older routes (simulator/routes/legacy.py): HubSpot's legacy shapes, loosely typed.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from simulator.crm.object_types import ObjectType
 from simulator.crm.pipelines import Pipeline
 from simulator.crm.properties import PropertyDefinition
 from simulator.crm.records import Record
@@ -123,10 +124,11 @@ def deal_pipelines_v1(pipelines: Iterable[Pipeline]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def crm_pipelines_v1(pipelines: Iterable[Pipeline]) -> dict[str, Any]:
-    """/crm-pipelines/v1/pipelines/deals: the object type named, stage metadata as in v3."""
+def crm_pipelines_v1(pipelines: Iterable[Pipeline], object_type: ObjectType) -> dict[str, Any]:
+    """/crm-pipelines/v1/pipelines/{deals,tickets}: the object type named, stage metadata as in v3."""
     return {"results": [
-        {"objectType": "DEAL", "objectTypeId": "0-3", "pipelineId": p.id, "label": p.label,
+        {"objectType": object_type.singular.upper(), "objectTypeId": object_type.object_type_id, "pipelineId": p.id,
+         "label": p.label,
          "displayOrder": p.display_order, "active": not p.archived,
          "stages": [{"stageId": s.id, "label": s.label, "displayOrder": s.display_order, "active": not s.archived,
                      "metadata": dict(s.metadata)} for s in p.stages if not s.archived]}

@@ -22,6 +22,7 @@ class AssociationKind:
     v3_name: str  # the `type` a v3 read shows: contact_to_company
     label: str | None = None  # None is HubSpot's unlabeled type
     primary: bool = False  # at most one per from-record (the child)
+    category: str = HUBSPOT_DEFINED  # USER_DEFINED: a custom object's definition (association_types.py)
 
 
 def _pair(from_type: str, to_type: str, forward: int, backward: int, *, primary: tuple[int, int] | None = None):
@@ -87,12 +88,12 @@ def kinds_between(from_type: ObjectType, to_type: ObjectType) -> list[Associatio
 
 def spec(kind: AssociationKind) -> dict[str, Any]:
     """AssociationSpec: how a write names a type."""
-    return {"associationCategory": HUBSPOT_DEFINED, "associationTypeId": kind.type_id}
+    return {"associationCategory": kind.category, "associationTypeId": kind.type_id}
 
 
 def spec_with_label(kind: AssociationKind) -> dict[str, Any]:
     """AssociationSpecWithLabel: how a read shows a type (the unlabeled one with label null)."""
-    return {"category": HUBSPOT_DEFINED, "typeId": kind.type_id, "label": kind.label}
+    return {"category": kind.category, "typeId": kind.type_id, "label": kind.label}
 
 
 def invalid_associations(context: Mapping[str, list[str]]) -> ValidationError:

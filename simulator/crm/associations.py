@@ -16,17 +16,14 @@ from pydantic import Field
 
 from simulator.batch import BatchResult, check_batch_size
 from simulator.crm.association_kinds import (
-    DEFAULT_KIND,
-    HUBSPOT_DEFINED,
-    KINDS,
     AssociationKind,
     invalid_object,
     invalid_type,
-    kinds_between,
     no_associations,
     spec,
     spec_with_label,
 )
+from simulator.crm.association_types import AssociationTypes
 from simulator.crm.inputs import AssociationTarget, AssociationType
 from simulator.crm.object_types import ObjectType, resolve
 from simulator.errors import HubSpotError, ValidationError
@@ -90,10 +87,14 @@ class BatchReadAssociations(WireModel):
 
 
 class AssociationStore:
-    """The links of one portal. `exists` says whether a record is live (not archived, deleted or merged away)."""
+    """The links of one portal. `exists` says whether a record is live (not archived, deleted or merged away);
+    `kinds` are the portal's association types (HubSpot's and its custom objects')."""
 
     def __init__(self, lock: threading.RLock, now: Callable[[], datetime], exists: Callable[[str, str], bool],
-                 feed: ChangeFeed | None = None):
+                 feed: ChangeFeed | None = None, kinds: AssociationTypes | None = None,
+                 resolve_type: Callable[[str], ObjectType] = resolve):
+        self.kinds = kinds or AssociationTypes()
+        self._type_of = resolve_type
         self._lock = lock
         self._now = now
         self._exists = exists
@@ -119,16 +120,15 @@ class AssociationStore:
         next_after = found[limit][0] if len(found) > limit else None
         return [self._v4_target(to_id, types) for to_id, types in found[:limit]], next_after
 
-    @staticmethod
-    def _v4_target(to_id: str, types: Iterable[int]) -> dict[str, Any]:
-        return {"toObjectId": int(to_id), "associationTypes": [spec_with_label(KINDS[t]) for t in types]}
+    def _v4_target(self, to_id: str, types: Iterable[int]) -> dict[str, Any]:
+        return {"toObjectId": int(to_id), "associationTypes": [spec_with_label(self.kinds[t]) for t in types]}
 
     def v3_view(self, from_type: ObjectType, from_id: str, to_types: Sequence[ObjectType]) -> dict[str, Any]:
         """The `associations` of a v3 object read: one entry per type id, types without links left out."""
         shown: dict[str, Any] = {}
         for to_type in to_types:
             results = [
-                {"id": to_id, "type": KINDS[type_id].v3_name}
+                {"id": to_id, "type": self.kinds[type_id].v3_name}
                 for to_id, types in self.targets(from_type, from_id, to_type)
                 for type_id in types
             ][:ON_READ_LIMIT]
@@ -156,7 +156,7 @@ class AssociationStore:
         check_batch_size(inputs, BATCH_READ_LIMIT)
         started, results, errors = self._now(), [], []
         for item in inputs:
-            targets = [{"id": to_id, "type": KINDS[type_id].v3_name}
+            targets = [{"id": to_id, "type": self.kinds[type_id].v3_name}
                        for to_id, types in self.targets(from_type, item.id, to_type) for type_id in types]
             if targets:
                 results.append({"from": {"id": item.id}, "to": targets})
@@ -164,9 +164,8 @@ class AssociationStore:
                 errors.append(no_associations(from_type, item.id, to_type))
         return BatchResult(started, self._now(), results, errors)
 
-    @staticmethod
-    def labels(from_type: ObjectType, to_type: ObjectType) -> list[dict[str, Any]]:
-        return [spec_with_label(k) for k in kinds_between(from_type, to_type)]
+    def labels(self, from_type: ObjectType, to_type: ObjectType) -> list[dict[str, Any]]:
+        return [spec_with_label(k) for k in self.kinds.between(from_type, to_type)]
 
     # --- the v4 writes -----------------------------------------------------------------------------------------
 
@@ -247,12 +246,11 @@ class AssociationStore:
             "fromObjectId": int(from_id),
             "toObjectTypeId": to_type.object_type_id,
             "toObjectId": int(to_id),
-            "labels": sorted(KINDS[t].label for t in types if KINDS[t].label),
+            "labels": sorted(self.kinds[t].label for t in types if self.kinds[t].label),
         }
 
-    @staticmethod
-    def _default_results(kind: AssociationKind, from_id: str, to_id: str) -> list[dict[str, Any]]:
-        inverse = KINDS[kind.inverse_id]
+    def _default_results(self, kind: AssociationKind, from_id: str, to_id: str) -> list[dict[str, Any]]:
+        inverse = self.kinds[kind.inverse_id]
         return [
             {"from": {"id": from_id}, "to": {"id": to_id}, "associationSpec": spec(kind)},
             {"from": {"id": to_id}, "to": {"id": from_id}, "associationSpec": spec(inverse)},
@@ -274,26 +272,25 @@ class AssociationStore:
             raise invalid_object(to_type, to_id)
         return kinds
 
-    @staticmethod
-    def _check_types(from_type: ObjectType, to_type: ObjectType, types: Sequence[AssociationType], *,
+    def _check_types(self, from_type: ObjectType, to_type: ObjectType, types: Sequence[AssociationType], *,
                      from_id: str | None = None) -> list[AssociationKind]:
         kinds = []
         for asked in types:
             category, type_id = asked.association_category, asked.association_type_id
-            kind = KINDS.get(type_id) if category == HUBSPOT_DEFINED else None
-            if kind is None:
+            kind = self.kinds.get(type_id)
+            if kind is None or kind.category != category:
                 raise invalid_type(f"{category} {type_id} is not a defined association type")
             if (kind.from_type, kind.to_type) != (from_type.name, to_type.name):
                 if from_id is not None:
                     # HubSpot reads the type id as the pair it belongs to, then finds no record of that type.
-                    raise invalid_object(resolve(kind.from_type), from_id)
+                    raise invalid_object(self._type_of(kind.from_type), from_id)
                 raise invalid_type(f"{category} {type_id} links {kind.from_type} to {kind.to_type}, not "
                                    f"{from_type.name} to {to_type.name}")  # fmt: skip
             kinds.append(kind)
         return kinds
 
     def _plan_default(self, from_type: ObjectType, from_id: str, to_type: ObjectType, to_id: str) -> AssociationKind:
-        kind = DEFAULT_KIND.get((from_type.name, to_type.name))
+        kind = self.kinds.default(from_type.name, to_type.name)
         if kind is None:
             raise invalid_type(f"There is no default association type from {from_type.name} to {to_type.name}")
         self.plan(from_type, from_id, to_type, to_id, [])
@@ -303,13 +300,16 @@ class AssociationStore:
 
     def add(self, from_type: str, from_id: str, to_type: str, to_id: str, kinds: Iterable[AssociationKind]) -> None:
         """Link the pair with `kinds` and the unlabeled kind, which every link has, both ways."""
-        for kind in [DEFAULT_KIND[(from_type, to_type)], *kinds]:
+        default = self.kinds.default(from_type, to_type)
+        if default is None:
+            raise invalid_type(f"There is no association type from {from_type} to {to_type}")
+        for kind in [default, *kinds]:
             self._link(from_type, from_id, to_type, to_id, kind)
 
     def _link(self, from_type: str, from_id: str, to_type: str, to_id: str, kind: AssociationKind) -> None:
         child = (from_type, from_id, to_type, to_id, kind) if kind.primary else None
-        if KINDS[kind.inverse_id].primary:
-            child = (to_type, to_id, from_type, from_id, KINDS[kind.inverse_id])
+        if self.kinds[kind.inverse_id].primary:
+            child = (to_type, to_id, from_type, from_id, self.kinds[kind.inverse_id])
         if child is not None:  # a primary moves: the child's other records of this kind lose the label
             c_type, c_id, p_type, p_id, c_kind = child
             for other, types in list(self._edges.get((c_type, c_id), {}).get(p_type, {}).items()):
@@ -325,9 +325,9 @@ class AssociationStore:
         self._feed.publish(AssociationChanged(from_type, from_id, to_type, to_id, True, self._now()))
 
     def _unlink(self, from_type: str, from_id: str, to_type: str, to_id: str, type_ids: set[int]) -> None:
-        if any(KINDS[t].label is None for t in type_ids):  # the unlabeled type goes: the whole link goes
+        if any(self.kinds[t].label is None for t in type_ids):  # the unlabeled type goes: the whole link goes
             type_ids = set(self._edges.get((from_type, from_id), {}).get(to_type, {}).get(to_id, ()))
-        inverse_ids = {KINDS[t].inverse_id for t in type_ids}
+        inverse_ids = {self.kinds[t].inverse_id for t in type_ids}
         for a_type, a_id, b_type, b_id, ids in (
             (from_type, from_id, to_type, to_id, type_ids),
             (to_type, to_id, from_type, from_id, inverse_ids),
@@ -365,7 +365,7 @@ class AssociationStore:
         for old_id in (primary_id, secondary_id):
             for to_type, linked in list(self._edges.get((object_type, old_id), {}).items()):
                 for to_id, types in list(linked.items()):
-                    kinds = sorted((KINDS[t] for t in types), key=lambda k: k.label is not None)
+                    kinds = sorted((self.kinds[t] for t in types), key=lambda k: k.label is not None)
                     if old_id == secondary_id:
                         kinds = [k for k in kinds if not (k.primary and self._has(object_type, new_id, k))]
                     for kind in kinds:
@@ -384,7 +384,7 @@ class AssociationStore:
         for (from_type, from_id), by_type in self._edges.items():
             for to_type, linked in by_type.items():
                 for to_id, types in linked.items():
-                    mine = sorted(t for t in types if t < KINDS[t].inverse_id)
+                    mine = sorted(t for t in types if t < self.kinds[t].inverse_id)
                     if mine:
                         rows.append([from_type, from_id, to_type, to_id, mine])
         return sorted(rows, key=lambda r: (r[0], int(r[1]), r[2], int(r[3])))
@@ -394,7 +394,7 @@ class AssociationStore:
         for row in rows:
             from_type, from_id, to_type, to_id, type_ids = row
             for type_id in type_ids:
-                kind = KINDS.get(type_id)
+                kind = self.kinds.get(type_id)
                 if kind is None or (kind.from_type, kind.to_type) != (from_type, to_type):
                     raise ValueError(f"association type {type_id} does not link {from_type} to {to_type}")
                 if not (known(from_type, from_id) and known(to_type, to_id)):

@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from simulator.batch import BatchResult, check_batch_size, check_unique_ids, partial_success_allowed
-from simulator.crm.association_kinds import KINDS, AssociationKind, invalid_type
+from simulator.crm.association_kinds import AssociationKind, invalid_type
 from simulator.crm.associations import AssociationStore
 from simulator.crm.inputs import AssociationInput, BatchRead, BatchUpdateInput, ObjectCreate, PropertyValues
 from simulator.crm.merging import MergeAndDelete
-from simulator.crm.object_types import ObjectType, UnknownObjectType
+from simulator.crm.object_types import ObjectType, UnknownObjectType, resolve
 from simulator.crm.properties import PropertyDefinition, PropertyStore
 from simulator.crm.records import API, Record
 from simulator.errors import (
@@ -90,6 +90,10 @@ class ObjectStore(MergeAndDelete):
     def records(self, *, archived: bool = False) -> Iterator[Record]:
         """Every live (or archived) record, in no particular order."""
         return (r for r in self._records.values() if r.archived == archived)
+
+    def resolve_type(self, name: str) -> ObjectType:
+        """Another object type as a path or filter names it (the portal's custom objects too)."""
+        return (self._resolve_type or resolve)(name)
 
     def has(self, object_id: str) -> bool:
         """Whether the record is here, live or archived."""
@@ -300,10 +304,11 @@ class ObjectStore(MergeAndDelete):
 
     def _resolve_type_of(self, item: AssociationInput) -> ObjectType:
         """The type of an association's target, told by its type ids (the create body names no object type)."""
-        kinds = {KINDS[t.association_type_id].to_type for t in item.types if t.association_type_id in KINDS}
+        known = self.associations.kinds
+        kinds = {known[t.association_type_id].to_type for t in item.types if known.get(t.association_type_id)}
         if len(kinds) != 1:
-            raise invalid_type(f"The types of the association to {item.to.id} must name HubSpot-defined association "
-                               "types of one object type")  # fmt: skip
+            raise invalid_type(f"The types of the association to {item.to.id} must name defined association types "
+                               "of one object type")  # fmt: skip
         return self._resolve_type(kinds.pop())
 
     def _claim_unique(self, record: Record | None, values: dict[str, str], claimed: dict) -> None:

@@ -1,4 +1,5 @@
-"""Deal pipelines (Pipelines API v3) and what a deal's stage decides: its probability and whether it is closed."""
+"""Deal and ticket pipelines (Pipelines API v3), and what a deal's stage decides: its probability and whether it is
+closed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from simulator.crm.object_types import DEALS, resolve
+from simulator.crm.object_types import DEALS, TICKETS, ObjectType
 from simulator.errors import ObjectNotFound, PropertyValueError, ValidationError, invalid_property_values
 from simulator.wire import WireModel, iso
 
@@ -25,6 +26,9 @@ DEFAULT_STAGES = (
     ("closedwon", "Closed Won", "1.0"),
     ("closedlost", "Closed Lost", "0.0"),
 )
+# HubSpot's default support pipeline ("0") of tickets: stage id, label, ticketState.
+DEFAULT_TICKET_STAGES = (("1", "New", "OPEN"), ("2", "Waiting on contact", "OPEN"), ("3", "Waiting on us", "OPEN"),
+                         ("4", "Closed", "CLOSED"))  # fmt: skip
 PIPELINE_LIMIT = 100  # a bound on pipelines per portal (HubSpot's own limit depends on the subscription)
 STAGE_LIMIT = 100  # a bound on stages per pipeline
 
@@ -111,32 +115,49 @@ def deal_metadata(metadata: Mapping[str, str]) -> dict[str, str]:
     return {**metadata, "probability": raw, "isClosed": closed}
 
 
+def ticket_metadata(metadata: Mapping[str, str]) -> dict[str, str]:
+    """A ticket stage is OPEN or CLOSED (HubSpot's pipelines guide: metadata.ticketState is required)."""
+    if metadata.get("ticketState") not in ("OPEN", "CLOSED"):
+        raise ValidationError("Ticket stages need metadata.ticketState OPEN or CLOSED")
+    return dict(metadata)
+
+
+def default_pipeline(object_type: ObjectType, stamp: str) -> Pipeline:
+    """What a new portal has: the sales pipeline of deals, the support pipeline of tickets."""
+    if object_type is TICKETS:
+        rows = [(sid, label, {"ticketState": state}) for sid, label, state in DEFAULT_TICKET_STAGES]
+        pipeline_id, label = "0", "Support Pipeline"
+    else:
+        rows = [(sid, label, deal_metadata({"probability": p})) for sid, label, p in DEFAULT_STAGES]
+        pipeline_id, label = "default", "Sales Pipeline"
+    stages = [Stage(id=sid, label=label, display_order=order, metadata=metadata, created_at=stamp, updated_at=stamp)
+              for order, (sid, label, metadata) in enumerate(rows)]  # fmt: skip
+    return Pipeline(id=pipeline_id, label=label, display_order=0, stages=stages, created_at=stamp, updated_at=stamp)
+
+
 class PipelineStore:
-    """The deal pipelines of one portal."""
+    """The pipelines of one object type (deals or tickets) of one portal."""
 
     def __init__(self, lock: threading.RLock, now: Callable[[], datetime], next_id: Callable[[], int],
-                 portal_id: int, pipelines: Iterable[Pipeline] | None = None):
+                 portal_id: int, pipelines: Iterable[Pipeline] | None = None, object_type: ObjectType = DEALS):
         self._lock = lock
         self._now = now
         self._next_id = next_id
         self._portal_id = portal_id
+        self.object_type = object_type
+        self._metadata = ticket_metadata if object_type is TICKETS else deal_metadata
         self._pipelines: dict[str, Pipeline] = {}
-        if pipelines is None:
-            stamp = iso(now())
-            stages = [
-                Stage(id=sid, label=label, display_order=order, metadata=deal_metadata({"probability": p}),
-                      created_at=stamp, updated_at=stamp)
-                for order, (sid, label, p) in enumerate(DEFAULT_STAGES)
-            ]  # fmt: skip
-            pipelines = [Pipeline(id="default", label="Sales Pipeline", display_order=0, stages=stages,
-                                  created_at=stamp, updated_at=stamp)]  # fmt: skip
-        for pipeline in pipelines:
+        for pipeline in pipelines if pipelines is not None else [default_pipeline(object_type, iso(now()))]:
+            for stage in pipeline.stages:
+                self._metadata(stage.metadata)
             self._pipelines[pipeline.id] = pipeline
 
-    @staticmethod
-    def check_type(object_type: str) -> None:
-        if resolve(object_type) is not DEALS:
-            raise ValidationError(f"hubsim simulates pipelines of deals only, not {object_type}")
+    def _fresh_id(self) -> str:
+        """An id from the portal's counter that no pipeline or stage here has (the ticket defaults are numbers)."""
+        taken = {p.id for p in self._pipelines.values()} | {s.id for p in self._pipelines.values() for s in p.stages}
+        while (candidate := str(self._next_id())) in taken:
+            continue
+        return candidate
 
     # --- reads -------------------------------------------------------------------------------------------------
 
@@ -164,11 +185,12 @@ class PipelineStore:
     def create(self, request: PipelineInput) -> Pipeline:
         with self._lock:
             if len(self._pipelines) >= PIPELINE_LIMIT:
-                raise ValidationError(f"A portal may have at most {PIPELINE_LIMIT} deal pipelines")
+                raise ValidationError(f"A portal may have at most {PIPELINE_LIMIT} {self.object_type.singular} "
+                                      "pipelines")
             self._check_stages(request.stages)
             stamp = iso(self._now())
             stages = [self._new_stage(s, stamp) for s in request.stages]
-            pipeline = Pipeline(id=str(self._next_id()), label=request.label, display_order=request.display_order,
+            pipeline = Pipeline(id=self._fresh_id(), label=request.label, display_order=request.display_order,
                                 stages=stages, created_at=stamp, updated_at=stamp)  # fmt: skip
             self._pipelines[pipeline.id] = pipeline
             return pipeline
@@ -187,9 +209,10 @@ class PipelineStore:
         with self._lock:
             self.get(pipeline_id)
             if len(self.all()) == 1:
-                raise ValidationError("A portal keeps at least one deal pipeline")
+                raise ValidationError(f"A portal keeps at least one {self.object_type.singular} pipeline")
             if in_use(pipeline_id):
-                raise ValidationError(f"Pipeline {pipeline_id} still holds deals; move or archive them first")
+                raise ValidationError(f"Pipeline {pipeline_id} still holds {self.object_type.name}; move or archive "
+                                      "them first")
             self.update(pipeline_id, PipelinePatch(archived=True))
 
     def create_stage(self, pipeline_id: str, request: StageInput) -> Stage:
@@ -205,7 +228,7 @@ class PipelineStore:
             pipeline, current = self.get(pipeline_id), self.stage(pipeline_id, stage_id)
             changes = patch.changes()
             if "metadata" in changes:
-                changes["metadata"] = deal_metadata(changes["metadata"])
+                changes["metadata"] = self._metadata(changes["metadata"])
             updated = current.model_copy(update={**changes, "updated_at": iso(self._now())})
             stages = [updated if s.id == stage_id else s for s in pipeline.stages]
             self._check_stages(stages)
@@ -218,17 +241,17 @@ class PipelineStore:
             if len([s for s in pipeline.stages if not s.archived]) == 1:
                 raise ValidationError("A pipeline keeps at least one stage")
             if in_use(stage_id):
-                raise ValidationError(f"Stage {stage_id} still holds deals; move or archive them first")
+                raise ValidationError(f"Stage {stage_id} still holds {self.object_type.name}; move or archive them "
+                                      "first")
             archived = current.model_copy(update={"archived": True, "updated_at": iso(self._now())})
             stages = [archived if s.id == stage_id else s for s in pipeline.stages]
             self._pipelines[pipeline_id] = pipeline.model_copy(update={"stages": stages})
 
     def _new_stage(self, request: StageInput, stamp: str) -> Stage:
-        return Stage(id=str(self._next_id()), label=request.label, display_order=request.display_order,
-                     metadata=deal_metadata(request.metadata), created_at=stamp, updated_at=stamp)  # fmt: skip
+        return Stage(id=self._fresh_id(), label=request.label, display_order=request.display_order,
+                     metadata=self._metadata(request.metadata), created_at=stamp, updated_at=stamp)  # fmt: skip
 
-    @staticmethod
-    def _check_stages(stages: list[Any]) -> None:
+    def _check_stages(self, stages: list[Any]) -> None:
         live = [s for s in stages if not getattr(s, "archived", False)]
         if len(live) > STAGE_LIMIT:
             raise ValidationError(f"A pipeline may have at most {STAGE_LIMIT} stages")
@@ -236,7 +259,7 @@ class PipelineStore:
         if len(labels) != len(set(labels)):
             raise ValidationError("Stage labels must be unique within a pipeline")
         for stage in live:
-            deal_metadata(stage.metadata)
+            self._metadata(stage.metadata)
 
     # --- deals -------------------------------------------------------------------------------------------------
 

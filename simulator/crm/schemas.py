@@ -27,6 +27,12 @@ class SchemaLabels(WireModel):
     plural: str = Field(min_length=1)
 
 
+class SchemaPropertyCreate(PropertyCreate):
+    """A property declared with its schema: HubSpot's ObjectTypePropertyCreate makes groupName optional."""
+
+    group_name: str | None = None  # type: ignore[assignment]
+
+
 class SchemaCreate(WireModel):
     name: str
     labels: SchemaLabels
@@ -34,9 +40,15 @@ class SchemaCreate(WireModel):
     required_properties: list[str] = Field(default_factory=list)
     searchable_properties: list[str] = Field(default_factory=list)
     secondary_display_properties: list[str] = Field(default_factory=list)
-    properties: list[PropertyCreate] = Field(default_factory=list)
+    properties: list[SchemaPropertyCreate] = Field(default_factory=list)
     associated_objects: list[str] = Field(default_factory=list)
     description: str | None = None
+
+    def property_requests(self) -> list[PropertyCreate]:
+        """The declared properties; one without a group joins the object's own `{name}_information` group."""
+        return [PropertyCreate.model_validate({**p.model_dump(exclude={"group_name"}),
+                                               "group_name": p.group_name or f"{self.name}_information"})
+                for p in self.properties]  # fmt: skip
 
 
 class SchemaUpdate(WireModel):
@@ -48,8 +60,24 @@ class SchemaUpdate(WireModel):
     description: str | None = None
 
 
+class StoredSchema(WireModel):
+    """A schema as a snapshot keeps it (its properties and records are in the snapshot's own sections)."""
+
+    object_type_id: str = Field(pattern=r"^2-[0-9]{1,18}$")
+    name: str = Field(pattern=_NAME.pattern)
+    labels: SchemaLabels
+    description: str | None = None
+    primary_display_property: str | None = None
+    required_properties: list[str]
+    searchable_properties: list[str]
+    secondary_display_properties: list[str]
+    archived: bool
+    created_at: datetime
+    updated_at: datetime
+
+
 class Schema:
-    def __init__(self, object_type: ObjectType, request: SchemaCreate, portal_id: int, at: datetime):
+    def __init__(self, object_type: ObjectType, request: SchemaCreate | StoredSchema, portal_id: int, at: datetime):
         self.type, self.portal_id = object_type, portal_id
         # the fields a PATCH may change, named as SchemaUpdate names them
         self.labels, self.description = request.labels, request.description
@@ -60,11 +88,20 @@ class Schema:
         self.created_at = self.updated_at = at
         self.archived = False
 
+    def export(self) -> dict[str, Any]:
+        return StoredSchema(
+            object_type_id=self.type.object_type_id, name=self.type.name, labels=self.labels,
+            description=self.description, primary_display_property=self.primary_display_property,
+            required_properties=self.required_properties, searchable_properties=self.searchable_properties,
+            secondary_display_properties=self.secondary_display_properties, archived=self.archived,
+            created_at=self.created_at, updated_at=self.updated_at,
+        ).dump()  # fmt: skip
+
     @property
     def id(self) -> str:
         return self.type.object_type_id.partition("-")[2]
 
-    def dump(self, properties: list[dict[str, Any]]) -> dict[str, Any]:
+    def dump(self, properties: list[dict[str, Any]], associations: list[dict[str, Any]]) -> dict[str, Any]:
         return {
             "id": self.id,
             "objectTypeId": self.type.object_type_id,
@@ -77,7 +114,7 @@ class Schema:
             "searchableProperties": self.searchable_properties,
             "secondaryDisplayProperties": self.secondary_display_properties,
             "properties": properties,
-            "associations": [],
+            "associations": associations,
             "metaType": "PORTAL_SPECIFIC",
             "archived": self.archived,
             "createdAt": iso(self.created_at),
@@ -123,22 +160,26 @@ class SchemaStore:
             if unknown:
                 raise ValidationError(f"{field} names properties the schema does not define: {unknown}")
         for associated in request.associated_objects:
-            resolve(associated)
-        return ObjectType(
-            name=request.name, singular=request.name, object_type_id=type_id, label=request.labels.singular,
-            default_properties=tuple(p for p in (request.primary_display_property,) if p),
-            modified_property="hs_lastmodifieddate", created_property="hs_createdate",
-            search_properties=tuple(request.searchable_properties),
-            required_properties=tuple(request.required_properties),
-        )  # fmt: skip
+            self.resolve(associated)
+        return _object_type(request, type_id)
 
-    def add(self, object_type: ObjectType, request: SchemaCreate) -> Schema:
+    def add(self, object_type: ObjectType, request: SchemaCreate | StoredSchema) -> Schema:
         schema = Schema(object_type, request, self._portal_id, self._now())
         type_id = object_type.object_type_id
         self._schemas[type_id] = schema
         for key in (object_type.name, f"p{self._portal_id}_{object_type.name}", type_id):
             self._names[key.lower()] = type_id
         return schema
+
+    def restore(self, rows: list[Any]) -> list[Schema]:
+        """Load a snapshot's schemas into this (empty) store, checked as a create checks them."""
+        for row in rows:
+            stored = StoredSchema.model_validate(row)
+            if stored.name in self._names or stored.object_type_id in self._names or _is_standard(stored.name):
+                raise ValueError(f"schema {stored.name} ({stored.object_type_id}) is repeated or a standard object")
+            schema = self.add(_object_type(stored, stored.object_type_id), stored)
+            schema.created_at, schema.updated_at, schema.archived = stored.created_at, stored.updated_at, stored.archived
+        return list(self._schemas.values())
 
     def update(self, name: str, request: SchemaUpdate) -> Schema:
         schema = self.get(name)
@@ -152,6 +193,15 @@ class SchemaStore:
         if has_records:
             raise ValidationError(f"Object type {schema.type.object_type_id} still has records: archive them first")
         schema.archived = True
+
+
+def _object_type(schema: SchemaCreate | StoredSchema, type_id: str) -> ObjectType:
+    return ObjectType(
+        name=schema.name, singular=schema.name, object_type_id=type_id, label=schema.labels.singular,
+        default_properties=tuple(p for p in (schema.primary_display_property,) if p),
+        modified_property="hs_lastmodifieddate", created_property="hs_createdate",
+        search_properties=tuple(schema.searchable_properties), required_properties=tuple(schema.required_properties),
+    )  # fmt: skip
 
 
 def _is_standard(name: str) -> bool:

@@ -13,7 +13,6 @@ from typing import Any, Literal, Self
 
 from pydantic import Field
 
-from simulator.crm.object_types import resolve
 from simulator.crm.objects import ObjectStore
 from simulator.crm.properties import PropertyDefinition
 from simulator.crm.search_filters import Condition, association_condition, compile_filter, value_kind
@@ -139,7 +138,7 @@ class ObjectSearch:
         links = self.store.associations
         if links is None:
             raise ValidationError(f"Searching through associations ({name}) is not simulated for this object type")
-        other, mine = resolve(name.partition(".")[2]), self.store.type
+        other, mine = self.store.resolve_type(name.partition(".")[2]), self.store.type
 
         def linked(other_id: str) -> list[int]:
             return [int(my_id) for my_id, _types in links.targets(other, other_id, mine)]

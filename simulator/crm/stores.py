@@ -8,13 +8,15 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from simulator.config import OwnerConfig
+from simulator.crm.association_types import Definition, DefinitionCreate
 from simulator.crm.associations import AssociationStore
-from simulator.crm.object_types import CONTACTS, DEALS, OBJECT_TYPES, TASKS, ObjectType
+from simulator.crm.object_types import CONTACTS, DEALS, OBJECT_TYPES, TASKS, TICKETS, ObjectType, resolve
 from simulator.crm.objects import Calculate, ObjectStore
 from simulator.crm.owners import OwnerStore
 from simulator.crm.pipelines import PipelineStore
 from simulator.crm.properties import PropertyStore
 from simulator.crm.schemas import Schema, SchemaCreate, SchemaStore
+from simulator.errors import ValidationError
 from simulator.feed import ChangeFeed
 from simulator.wire import iso
 
@@ -41,6 +43,7 @@ class CrmStores:
         owners: OwnerStore,
         ids: IdSequence | None = None,
         pipelines: PipelineStore | None = None,
+        ticket_pipelines: PipelineStore | None = None,
     ):
         self.portal_id = portal_id
         self.feed = ChangeFeed()  # what changed in this CRM; lists, workflows and webhooks subscribe
@@ -48,8 +51,10 @@ class CrmStores:
         self.owners = owners
         self.properties = {t.name: PropertyStore(t, lock, now) for t in OBJECT_TYPES}
         self.pipelines = pipelines or PipelineStore(lock, now, self.ids, portal_id)
+        self.ticket_pipelines = ticket_pipelines or PipelineStore(lock, now, self.ids, portal_id, object_type=TICKETS)
         self.associations = AssociationStore(
-            lock, now, lambda name, object_id: self.objects(name).exists(object_id), self.feed
+            lock, now, lambda name, object_id: self._objects[name].exists(object_id), self.feed,
+            resolve_type=lambda name: self._objects[name].type if name in self._objects else resolve(name),
         )
         self.schemas = SchemaStore(portal_id, now)
         self._lock, self._now = lock, now
@@ -79,31 +84,80 @@ class CrmStores:
     def objects(self, object_type: str) -> ObjectStore:
         return self._objects[self.schemas.resolve(object_type).name]
 
+    def stores(self) -> dict[str, ObjectStore]:
+        """Every object type's store by its name: the standard ones, then the custom ones (archived too)."""
+        return dict(self._objects)
+
     def create_schema(self, request: SchemaCreate) -> Schema:
         """A custom object type: its properties are checked on a scratch store before anything is kept."""
         with self._lock:
             scratch = PropertyStore(self.schemas.plan(request, "2-0"), self._lock, self._now)
-            for prop in request.properties:
+            declared = request.property_requests()
+            for prop in declared:
                 scratch.create(prop)
+            associated = [self.schemas.resolve(name) for name in dict.fromkeys(request.associated_objects)]
+            for to_type in associated:
+                self.associations.kinds.plan(scratch.object_type, to_type)
             object_type = replace(scratch.object_type, object_type_id=f"2-{self.ids()}")
-            self.properties[object_type.name] = properties = PropertyStore(object_type, self._lock, self._now)
-            for prop in request.properties:
+            properties = self._add_type(object_type)
+            for prop in declared:
                 properties.create(prop)
-            self._objects[object_type.name] = self._object_store(object_type)
+            for to_type in associated:
+                self.associations.kinds.define(object_type, to_type, None, self._now())
             return self.schemas.add(object_type, request)
+
+    def _add_type(self, object_type: ObjectType) -> PropertyStore:
+        self.properties[object_type.name] = properties = PropertyStore(object_type, self._lock, self._now)
+        self._objects[object_type.name] = self._object_store(object_type)
+        return properties
+
+    def restore_schemas(self, section: dict) -> None:
+        """A snapshot's custom object types and their association definitions, into these (fresh) stores."""
+        for schema in self.schemas.restore(section["types"]):
+            if int(schema.id) >= self.ids.next_value:  # the type id came from the id counter, as a new one will
+                raise ValueError(f"schema {schema.type.object_type_id} is not below ids.next")
+            self._add_type(schema.type)
+        self.associations.kinds.restore(section["associationTypes"], set(self._objects))
+
+    def export_schemas(self) -> dict:
+        return {"types": [s.export() for s in self.schemas.schemas() + self.schemas.schemas(archived=True)],
+                "associationTypes": self.associations.kinds.export()}  # fmt: skip
+
+    def define_association(self, name: str, request: DefinitionCreate) -> Definition:
+        """POST /crm/v3/schemas/{objectType}/associations: the schema's type is one end of the definition."""
+        with self._lock:
+            schema = self.schemas.get(name)
+            from_type = self.schemas.resolve(request.from_object_type_id)
+            to_type = self.schemas.resolve(request.to_object_type_id)
+            if schema.type not in (from_type, to_type):
+                raise ValidationError(f"An association definition of {schema.type.object_type_id} must link it: "
+                                      f"{from_type.object_type_id} to {to_type.object_type_id} does not")  # fmt: skip
+            definition = self.associations.kinds.define(from_type, to_type, request.name, self._now())
+            schema.updated_at = self._now()
+            return definition
 
     def archive_schema(self, name: str) -> None:
         with self._lock:
             self.schemas.archive(name, has_records=len(self.objects(self.schemas.get(name).type.name)) > 0)
 
     def schema_view(self, schema: Schema) -> dict:
-        return schema.dump([p.dump() for p in self.properties[schema.type.name].all()])
+        definitions = self.associations.kinds.definitions(schema.type)
+        return schema.dump([p.dump() for p in self.properties[schema.type.name].all()],
+                           [d.dump() for d in definitions])  # fmt: skip
 
-    def deals_in(self, pipeline_or_stage: str) -> bool:
-        """Whether a live deal sits in this pipeline or stage (they cannot be archived then)."""
-        return any(
-            pipeline_or_stage in (r.values.get("pipeline"), r.values.get("dealstage"))
-            for r in self._objects[DEALS.name].records()
+    def pipelines_of(self, object_type: str) -> PipelineStore:
+        chosen = resolve(object_type)
+        if chosen not in (DEALS, TICKETS):
+            raise ValidationError(f"hubsim simulates pipelines of deals and tickets only, not {object_type}")
+        return self.pipelines if chosen is DEALS else self.ticket_pipelines
+
+    def in_pipeline(self, object_type: str) -> Callable[[str], bool]:
+        """Whether a live record sits in a pipeline or stage of this type (they cannot be archived then)."""
+        store = self.pipelines_of(object_type)
+        names = ("pipeline", "dealstage") if store.object_type is DEALS else ("hs_pipeline", "hs_pipeline_stage")
+        records = self._objects[store.object_type.name]
+        return lambda pipeline_or_stage: any(
+            pipeline_or_stage in (r.values.get(names[0]), r.values.get(names[1])) for r in records.records()
         )
 
     def _calculations(self, object_type: ObjectType) -> Calculate | None:

@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError as PydanticValidationError
 
-from simulator.crm.object_types import OBJECT_TYPES
+from simulator.crm.object_types import DEALS, OBJECT_TYPES, TICKETS, ObjectType
 from simulator.crm.owners import OwnerStore
 from simulator.crm.pipelines import Pipeline, PipelineStore
 from simulator.crm.stores import CrmStores, IdSequence
-from simulator.errors import ValidationError
+from simulator.errors import HubSpotError, ValidationError
 from simulator.harness.control import EARLIEST, LATEST, MAX_SPEED, PortalSettingsUpdate, update_portal
 from simulator.hub import Portal
 from simulator.lists.persist import export_lists, restore_lists
@@ -34,7 +34,7 @@ SECTIONS = ("format", "version", "settings", "clock", "ids", "owners", "pipeline
 # restored from it starts those stores empty.
 # The object types every file has; a type added later (tickets, notes...) missing from an older file starts empty.
 FIRST_TYPES = ("contacts", "companies", "deals", "tasks")
-LATER_SECTIONS: tuple[str, ...] = ("events", "lists", "workflows", "webhooks")
+LATER_SECTIONS: tuple[str, ...] = ("events", "lists", "workflows", "webhooks", "schemas", "ticketPipelines")
 T = TypeVar("T")
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # a restore body may be far bigger than an API call's (100k contacts: ~100 MB)
 
@@ -58,13 +58,15 @@ def export_portal(portal: Portal) -> dict[str, Any]:
             "ids": {"next": crm.ids.next_value},
             "owners": crm.owners.export(),
             "pipelines": crm.pipelines.export(),
-            "properties": {t.name: crm.properties[t.name].export() for t in OBJECT_TYPES},
-            "objects": {t.name: crm.objects(t.name).export() for t in OBJECT_TYPES},
+            "ticketPipelines": crm.ticket_pipelines.export(),
+            "properties": {name: crm.properties[name].export() for name in crm.stores()},
+            "objects": {name: store.export() for name, store in crm.stores().items()},
             "associations": crm.associations.export(),
             "events": portal.events.export(),
             "lists": export_lists(portal.lists),
             "workflows": portal.workflows.export(),
             "webhooks": portal.webhooks.export(),
+            "schemas": crm.export_schemas(),
         }
 
 
@@ -91,7 +93,7 @@ def restore_portal(portal: Portal, data: Any) -> dict[str, Any]:
         if not frozen:
             portal.clock.unfreeze()
         portal.install(stores)
-    return {"status": "restored", "records": {t.name: len(crm.objects(t.name)) for t in OBJECT_TYPES}}
+    return {"status": "restored", "records": {name: len(store) for name, store in crm.stores().items()}}
 
 
 def _check_envelope(data: Any) -> None:
@@ -130,16 +132,23 @@ def _crm(portal: Portal, data: dict[str, Any]) -> CrmStores:
     """New stores built from the snapshot alone; the portal's own are untouched."""
     ids = IdSequence(_read("ids", lambda: _next_id(data["ids"])))
     pipelines = _read("pipelines", lambda: _pipelines(portal, ids, data["pipelines"]))
+    tickets = None  # a file from before ticket pipelines: HubSpot's default support pipeline
+    if "ticketPipelines" in data:
+        tickets = _read("ticketPipelines", lambda: _pipelines(portal, ids, data["ticketPipelines"], TICKETS))
     owners = _read("owners", lambda: OwnerStore.restore(data["owners"]))
-    crm = CrmStores(portal.id, portal.lock, portal.clock.now, owners=owners, ids=ids, pipelines=pipelines)
-    names = [t.name for t in OBJECT_TYPES]
+    crm = CrmStores(portal.id, portal.lock, portal.clock.now, owners=owners, ids=ids, pipelines=pipelines,
+                   ticket_pipelines=tickets)
+    if "schemas" in data:  # custom object types first: their properties and records follow in the CRM sections
+        _read("schemas", lambda: crm.restore_schemas(data["schemas"]))
+    names = list(crm.stores())
+    custom = names[len(OBJECT_TYPES):]
     for section in ("properties", "objects"):
-        if not isinstance(data[section], dict) or not set(FIRST_TYPES) <= set(data[section]) <= set(names):
+        if not isinstance(data[section], dict) or not {*FIRST_TYPES, *custom} <= set(data[section]) <= set(names):
             raise SnapshotError(f"{section} must have one entry for each of {names}")
     for name in (n for n in names if n in data["properties"] and n in data["objects"]):
         _read(f"properties.{name}", lambda: crm.properties[name].restore(data["properties"][name]))
-        _read(f"objects.{name}", lambda: crm.objects(name).restore(data["objects"][name]))
-    stores = [crm.objects(name) for name in names]
+        _read(f"objects.{name}", lambda: crm.stores()[name].restore(data["objects"][name]))
+    stores = list(crm.stores().values())
     record_ids = [int(r.id) for store in stores for r in (*store.records(), *store.records(archived=True))]
     if len(record_ids) != len(set(record_ids)):
         raise SnapshotError("record ids must be unique across object types (one id counter per portal)")
@@ -148,7 +157,7 @@ def _crm(portal: Portal, data: dict[str, Any]) -> CrmStores:
         raise SnapshotError(f"ids.next ({ids.next_value}) must be above every record id (found {highest})")
 
     def known(type_name: str, object_id: str) -> bool:
-        return type_name in names and crm.objects(type_name).has(object_id)
+        return type_name in names and crm.stores()[type_name].has(object_id)
 
     _read("associations", lambda: crm.associations.restore(data["associations"], known))
     return crm
@@ -161,11 +170,15 @@ def _next_id(section: Any) -> int:
     return next_id
 
 
-def _pipelines(portal: Portal, ids: IdSequence, rows: Any) -> PipelineStore:
+def _pipelines(portal: Portal, ids: IdSequence, rows: Any, object_type: ObjectType = DEALS) -> PipelineStore:
     if not isinstance(rows, list) or not rows:
-        raise ValueError("there must be at least one deal pipeline")
+        raise ValueError(f"there must be at least one {object_type.singular} pipeline")
     pipelines = [Pipeline.model_validate(p) for p in rows]
-    return PipelineStore(portal.lock, portal.clock.now, ids, portal.id, pipelines=pipelines)
+    try:
+        return PipelineStore(portal.lock, portal.clock.now, ids, portal.id, pipelines=pipelines,
+                             object_type=object_type)
+    except HubSpotError as exc:  # a stage's metadata as the API would refuse it
+        raise ValueError(exc.message) from None
 
 
 def _read(section: str, load: Callable[[], T]) -> T:

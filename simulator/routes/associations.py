@@ -14,7 +14,7 @@ from simulator.crm.associations import (
     BatchReadAssociations,
 )
 from simulator.crm.inputs import AssociationType
-from simulator.crm.object_types import resolve
+from simulator.crm.object_types import ObjectType
 from simulator.routes.common import body, json_body, portal, query_int, query_str, requires
 from simulator.wire import WireModel
 
@@ -26,11 +26,15 @@ class AssociationTypes(WireModel):
     types: list[AssociationType]
 
 
+def _type(name: str) -> ObjectType:
+    return portal().object_type(name)
+
+
 @bp.get("/objects/<object_type>/<object_id>/associations/<to_object_type>")
 @requires(READ)
 def get_page(object_type: str, object_id: str, to_object_type: str):
     results, next_after = portal().crm.associations.page(
-        resolve(object_type), object_id, resolve(to_object_type),
+        _type(object_type), object_id, _type(to_object_type),
         limit=query_int("limit", ASSOCIATION_PAGE_LIMIT, maximum=ASSOCIATION_PAGE_LIMIT), after=query_str("after"),
     )  # fmt: skip
     page: dict = {"results": results}
@@ -44,7 +48,7 @@ def get_page(object_type: str, object_id: str, to_object_type: str):
 @requires(WRITE)
 def create_default(object_type: str, object_id: str, to_object_type: str, to_object_id: str):
     result = portal().crm.associations.create_default(
-        resolve(object_type), object_id, resolve(to_object_type), to_object_id
+        _type(object_type), object_id, _type(to_object_type), to_object_id
     )
     return result.dump()
 
@@ -54,14 +58,14 @@ def create_default(object_type: str, object_id: str, to_object_type: str, to_obj
 def create(object_type: str, object_id: str, to_object_type: str, to_object_id: str):
     types = AssociationTypes.parse({"types": json_body()}).types  # the body is a bare array of AssociationSpec
     return portal().crm.associations.create_labelled(
-        resolve(object_type), object_id, resolve(to_object_type), to_object_id, types
+        _type(object_type), object_id, _type(to_object_type), to_object_id, types
     ), 201
 
 
 @bp.delete("/objects/<object_type>/<object_id>/associations/<to_object_type>/<to_object_id>")
 @requires(WRITE)
 def archive(object_type: str, object_id: str, to_object_type: str, to_object_id: str):
-    portal().crm.associations.delete(resolve(object_type), object_id, resolve(to_object_type), to_object_id)
+    portal().crm.associations.delete(_type(object_type), object_id, _type(to_object_type), to_object_id)
     return "", 204
 
 
@@ -69,7 +73,7 @@ def archive(object_type: str, object_id: str, to_object_type: str, to_object_id:
 @requires(WRITE)
 def batch_create(object_type: str, to_object_type: str):
     result = portal().crm.associations.batch_create(
-        resolve(object_type), resolve(to_object_type), body(BatchLabelled).inputs
+        _type(object_type), _type(to_object_type), body(BatchLabelled).inputs
     )
     return result.dump(), result.status_code
 
@@ -78,7 +82,7 @@ def batch_create(object_type: str, to_object_type: str):
 @requires(WRITE)
 def batch_create_default(object_type: str, to_object_type: str):
     result = portal().crm.associations.batch_default(
-        resolve(object_type), resolve(to_object_type), body(BatchDefault).inputs
+        _type(object_type), _type(to_object_type), body(BatchDefault).inputs
     )
     return result.dump(), result.status_code
 
@@ -87,7 +91,7 @@ def batch_create_default(object_type: str, to_object_type: str):
 @requires(READ)
 def batch_read(object_type: str, to_object_type: str):
     result = portal().crm.associations.batch_read(
-        resolve(object_type), resolve(to_object_type), body(BatchReadAssociations).inputs
+        _type(object_type), _type(to_object_type), body(BatchReadAssociations).inputs
     )
     return result.dump(), result.status_code
 
@@ -96,7 +100,7 @@ def batch_read(object_type: str, to_object_type: str):
 @requires(WRITE)
 def batch_archive(object_type: str, to_object_type: str):
     portal().crm.associations.batch_archive(
-        resolve(object_type), resolve(to_object_type), body(BatchArchivePairs).inputs
+        _type(object_type), _type(to_object_type), body(BatchArchivePairs).inputs
     )
     return "", 204
 
@@ -105,7 +109,7 @@ def batch_archive(object_type: str, to_object_type: str):
 @requires(WRITE)
 def batch_archive_labels(object_type: str, to_object_type: str):
     portal().crm.associations.batch_archive_labels(
-        resolve(object_type), resolve(to_object_type), body(BatchLabelled).inputs
+        _type(object_type), _type(to_object_type), body(BatchLabelled).inputs
     )
     return "", 204
 
@@ -113,4 +117,4 @@ def batch_archive_labels(object_type: str, to_object_type: str):
 @bp.get("/associations/<object_type>/<to_object_type>/labels")
 @requires(READ)
 def get_labels(object_type: str, to_object_type: str):
-    return {"results": portal().crm.associations.labels(resolve(object_type), resolve(to_object_type))}
+    return {"results": portal().crm.associations.labels(_type(object_type), _type(to_object_type))}

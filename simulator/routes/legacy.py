@@ -8,7 +8,7 @@ from flask import Blueprint
 
 from simulator.compat import legacy
 from simulator.crm.associations import BatchReadAssociationsV3
-from simulator.crm.object_types import COMPANIES, CONTACTS, DEALS, resolve
+from simulator.crm.object_types import COMPANIES, CONTACTS, DEALS
 from simulator.routes import objects
 from simulator.routes.common import body, portal, query_bool, query_int, query_list, query_str, requires
 from simulator.errors import ValidationError
@@ -122,7 +122,7 @@ def get_all_properties_v1(object_type: str):
 @requires("crm.objects.{object_type}.read")
 def batch_read_associations_v3(object_type: str, to_object_type: str):
     inputs = body(BatchReadAssociationsV3).inputs
-    result = portal().crm.associations.batch_read_v3(resolve(object_type), resolve(to_object_type), inputs)
+    result = portal().crm.associations.batch_read_v3(portal().object_type(object_type), portal().object_type(to_object_type), inputs)
     return result.dump(), result.status_code
 
 
@@ -132,10 +132,12 @@ def get_deal_pipelines_v1():
     return legacy.deal_pipelines_v1(portal().crm.pipelines.all())
 
 
-@bp.get("/crm-pipelines/v1/pipelines/deals")
-@requires("crm.objects.deals.read")
-def get_crm_pipelines_v1():
-    return legacy.crm_pipelines_v1(portal().crm.pipelines.all())
+@bp.get("/crm-pipelines/v1/pipelines/deals", defaults={"object_type": "deals"})
+@bp.get("/crm-pipelines/v1/pipelines/tickets", defaults={"object_type": "tickets"})
+@requires("crm.objects.{object_type}.read")
+def get_crm_pipelines_v1(object_type: str):
+    store = portal().crm.pipelines_of(object_type)
+    return legacy.crm_pipelines_v1(store.all(), store.object_type)
 
 
 @bp.get("/integrations/v1/limit/daily")  # any token may ask (no scope): hubspot3's `usage_limits`

@@ -1,4 +1,4 @@
-"""Pipelines v3: /crm/v3/pipelines/{objectType} (deals) and their stages."""
+"""Pipelines v3: /crm/v3/pipelines/{objectType} (deals and tickets) and their stages."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ READ, WRITE = "crm.objects.{object_type}.read", "crm.objects.{object_type}.write
 
 
 def pipelines(object_type: str) -> PipelineStore:
-    PipelineStore.check_type(object_type)
-    return portal().crm.pipelines
+    return portal().crm.pipelines_of(object_type)
 
 
 @bp.get("/<object_type>")
@@ -43,8 +42,7 @@ def update(object_type: str, pipeline_id: str):
 @bp.delete("/<object_type>/<pipeline_id>")
 @requires(WRITE)
 def archive(object_type: str, pipeline_id: str):
-    store = pipelines(object_type)
-    store.archive(pipeline_id, in_use=portal().crm.deals_in)
+    pipelines(object_type).archive(pipeline_id, in_use=portal().crm.in_pipeline(object_type))
     return "", 204
 
 
@@ -75,5 +73,5 @@ def update_stage(object_type: str, pipeline_id: str, stage_id: str):
 @bp.delete("/<object_type>/<pipeline_id>/stages/<stage_id>")
 @requires(WRITE)
 def archive_stage(object_type: str, pipeline_id: str, stage_id: str):
-    pipelines(object_type).archive_stage(pipeline_id, stage_id, in_use=portal().crm.deals_in)
+    pipelines(object_type).archive_stage(pipeline_id, stage_id, in_use=portal().crm.in_pipeline(object_type))
     return "", 204

@@ -1,14 +1,17 @@
-"""Custom object schemas: /crm/v3/schemas (HubSpot's custom objects guide)."""
+"""Custom object schemas: /crm/v3/schemas and /crm-object-schemas/v3/schemas (HubSpot's custom objects guide)."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
+from simulator.crm.association_types import DefinitionCreate
 from simulator.crm.properties import PropertyCreate
 from simulator.crm.schemas import SchemaCreate, SchemaUpdate
 from simulator.routes.common import body, portal, query_bool, requires
 
-bp = Blueprint("schemas", __name__, url_prefix="/crm/v3/schemas")
+SCHEMAS_PREFIX = "/crm/v3/schemas"
+SDK_SCHEMAS_PREFIX = "/crm-object-schemas/v3/schemas"  # the same API where hubspot-api-client's crm.schemas calls it
+bp = Blueprint("schemas", __name__, url_prefix=SCHEMAS_PREFIX)
 READ, WRITE = "crm.schemas.custom.read", "crm.schemas.custom.write"
 
 
@@ -52,3 +55,9 @@ def create_schema_property(object_type: str):
     crm = portal().crm
     schema = crm.schemas.get(object_type)
     return crm.properties[schema.type.name].create(body(PropertyCreate)).dump(), 201
+
+
+@bp.post("/<object_type>/associations")
+@requires(WRITE)
+def create_schema_association(object_type: str):
+    return portal().crm.define_association(object_type, body(DefinitionCreate)).dump(), 201

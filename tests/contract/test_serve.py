@@ -169,7 +169,7 @@ def test_serve_logs_one_line_per_request_with_its_portal_and_marks():
     process, url, token = start()
     headers = {"Authorization": f"Bearer {token}"}
     httpx.post(f"{url}/crm/v3/objects/contacts", headers=headers, json={"properties": {"email": "a@b.io"}})
-    httpx.get(f"{url}/crm-pipelines/v1/pipelines/tickets", headers=headers)
+    httpx.get(f"{url}/crm-pipelines/v1/pipelines/contacts", headers=headers)
     httpx.post(f"{url}/_sim/faults", headers=headers, json={"action": {"status": 503}, "times": 1})
     httpx.get(f"{url}/crm/v3/objects/contacts", headers=headers)
     portal_id = httpx.get(f"{url}/_sim/portal", headers=headers).json()["portalId"]
@@ -178,7 +178,7 @@ def test_serve_logs_one_line_per_request_with_its_portal_and_marks():
     logged = [re.fullmatch(pattern, line).groupdict() for line in lines]
     assert [(e["method"], e["path"], e["status"], e["marks"]) for e in logged] == [
         ("POST", "/crm/v3/objects/contacts", "201", f" portal {portal_id}"),
-        ("GET", "/crm-pipelines/v1/pipelines/tickets", "404", f" portal {portal_id} notSimulated"),
+        ("GET", "/crm-pipelines/v1/pipelines/contacts", "404", f" portal {portal_id} notSimulated"),
         ("POST", "/_sim/faults", "201", ""),
         ("GET", "/crm/v3/objects/contacts", "503", f" portal {portal_id} fault:status"),
         ("GET", "/_sim/portal", "200", ""),

@@ -52,7 +52,7 @@ def test_an_unknown_pipeline_is_not_found(api):
 def test_pipelines_of_other_objects_are_not_simulated(api):
     response = api.get("/crm/v3/pipelines/contacts")
     assert response.status_code == 400
-    assert "pipelines of deals only" in response.json()["message"]
+    assert response.json()["message"] == "hubsim simulates pipelines of deals and tickets only, not contacts"
 
 
 def test_a_deal_without_a_pipeline_goes_to_the_default_one(api):

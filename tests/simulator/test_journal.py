@@ -165,7 +165,7 @@ def test_a_nonsense_status_filter_is_a_validation_error(api):
         ("/crm/objects/2026-03/invoices", "the invoices object"),
         ("/crm/objects/2027-01/contacts", "the date-versioned /crm/objects/2027-01 API"),
         ("/events/2027-01/send", "the date-versioned /events/2027-01 API"),
-        ("/crm-pipelines/v1/pipelines/tickets", "this route of HubSpot's /crm-pipelines/v1 API"),
+        ("/crm-pipelines/v1/pipelines/contacts", "this route of HubSpot's /crm-pipelines/v1 API"),
         ("/integrations/v1/me", "this route of HubSpot's /integrations/v1 API"),
         ("/crm/v3/no-such-api/7", "this route of HubSpot's /crm/v3 API"),
     ],

@@ -11,7 +11,7 @@ from simulator.harness.snapshot import SnapshotError, restore_portal
 
 SNAPSHOT = "/_sim/snapshot"
 SECTIONS = {"format", "version", "settings", "clock", "ids", "owners", "pipelines", "properties", "objects",
-            "associations", "events", "lists", "workflows", "webhooks"}  # fmt: skip
+            "associations", "events", "lists", "workflows", "webhooks", "schemas", "ticketPipelines"}  # fmt: skip
 
 
 def populate(api) -> dict[str, str]:
