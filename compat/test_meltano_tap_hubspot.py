@@ -12,9 +12,8 @@ from compat.conftest import TOKEN, held
 from compat.singer import differences, records, select, write_json
 
 NAME = "meltano-tap-hubspot"
-# Not simulated: ticket pipelines (/crm-pipelines/v1/pipelines/tickets), users, teams, email subscriptions,
-# feedback submissions. Every other stream is synced.
-NOT_SIMULATED = {"ticket_pipelines", "users", "teams", "email_subscriptions", "feedback_submissions"}
+# Not simulated: users, teams, email subscriptions, feedback submissions. Every other stream is synced.
+NOT_SIMULATED = {"users", "teams", "email_subscriptions", "feedback_submissions"}
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +57,7 @@ def test_the_properties_stream_is_hubsims_definitions(synced, hubsim):
         assert names <= emitted, object_type
 
 
-def test_deal_pipelines_and_owners_are_hubsims(synced, seeded, hubsim):
+def test_deal_and_ticket_pipelines_and_owners_are_hubsims(synced, seeded, hubsim):
     pipelines = {p["pipelineId"]: p for p in synced["records"]["deal_pipelines"]}
     v3 = {p["id"]: p for p in hubsim.get("/crm/v3/pipelines/deals").json()["results"]}
     assert set(pipelines) == set(v3)
@@ -67,5 +66,7 @@ def test_deal_pipelines_and_owners_are_hubsims(synced, seeded, hubsim):
     # the tap types metadata.isClosed as a boolean and casts "false" with bool(): compare the probability only
     held_stages = v3[seeded.pipeline]["stages"]
     assert [s["metadata"]["probability"] for s in stages] == [s["metadata"]["probability"] for s in held_stages]
+    tickets = {p["id"] for p in hubsim.get("/crm/v3/pipelines/tickets").json()["results"]}
+    assert {p["pipelineId"] for p in synced["records"]["ticket_pipelines"]} == tickets
     owners = {o["id"] for o in hubsim.get("/crm/v3/owners").json()["results"]}
     assert {o["id"] for o in synced["records"]["owners"]} == owners
