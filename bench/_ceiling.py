@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from simulator.server import DEFAULT_THREADS, wsgi_server
+from simulator.server import DEFAULT_THREADS, freeze_startup_objects, wsgi_server
 
 
 def app() -> Flask:
@@ -23,4 +23,5 @@ def app() -> Flask:
 def serve() -> None:
     server = wsgi_server(app(), host="127.0.0.1", port=0, threads=DEFAULT_THREADS)
     print(f"serving at http://127.0.0.1:{server.effective_port}", flush=True)
+    freeze_startup_objects()  # as hubsim serve does
     server.run()

@@ -25,7 +25,6 @@ from simulator.errors import (
     RateLimited,
     RouteNotFound,
     ValidationError,
-    new_correlation_id,
 )
 from simulator.errors import MethodNotAllowed as HubSpotMethodNotAllowed
 from simulator.hub import Hub, Portal
@@ -40,6 +39,7 @@ from simulator.routes import (
 from simulator.routes.common import required_scope
 from simulator.ui import pages as inspector
 from simulator.unsimulated import area_of, object_area
+from simulator.uuids import random_uuid
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
@@ -130,7 +130,7 @@ def _after(response: Response) -> Response:
     req, state = request._get_current_object(), g._get_current_object()
     response = _fault_after_apply(response, req, state)
     # set, not setdefault: nothing else sets this header, and werkzeug raises and catches a KeyError to find it absent
-    correlation_id = state.get("correlation_id") or new_correlation_id()
+    correlation_id = state.get("correlation_id") or random_uuid()
     response.headers[CORRELATION_HEADER] = correlation_id
     _settle_write(req, state)
     _meter_and_record(response, req, state, correlation_id)
@@ -284,7 +284,7 @@ def _request_body(req: Request) -> bytes:
 
 
 def _error_response(error: HubSpotError) -> Response:
-    g.correlation_id = new_correlation_id()
+    g.correlation_id = random_uuid()
     g.not_simulated = isinstance(error, NotSimulated)
     response = current_app.json.response(error.to_json(g.correlation_id))
     response.status_code = error.status

@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import json
-from random import Random
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-
-_RANDOM = Random()  # hubsim's own generator, seeded from the OS: whoever seeds the global `random` repeats nothing here
-_UUID4_MASK = ~(0xF000 << 64 | 0xC000 << 48) & (1 << 128) - 1  # clears the version and variant bits
-_UUID4_BITS = 0x4000 << 64 | 0x8000 << 48  # version 4, RFC 4122 variant
-
-
-def new_correlation_id() -> str:
-    """A random version-4 UUID, as HubSpot's correlation ids are. Every answer gets one, so it is built from
-    a pseudo-random generator rather than `uuid.uuid4()` (a system call and a UUID object each): it traces a call,
-    it guards nothing."""
-    value = f"{_RANDOM.getrandbits(128) & _UUID4_MASK | _UUID4_BITS:032x}"
-    return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+from simulator.uuids import random_uuid
 
 
 class HubSpotError(Exception):
@@ -161,7 +149,7 @@ class RateLimited(HubSpotError):
             "errorType": "RATE_LIMIT",
             "correlationId": correlation_id,
             "policyName": self.policy_name,
-            "requestId": new_correlation_id(),
+            "requestId": random_uuid(),
         }
 
 

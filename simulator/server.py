@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import ipaddress
 import logging
 import signal
@@ -136,6 +137,7 @@ def serve_forever(
 
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
+    freeze_startup_objects()
     try:
         server.run()
     except OSError:
@@ -148,6 +150,14 @@ def serve_forever(
         if request_log is not None:
             request_log.close()
     return 0
+
+
+def freeze_startup_objects() -> None:
+    """What a server process has built before its first request (the app, its routes and schemas, loaded portals)
+    lives as long as it does: the collector need not walk it again. Without this each full collection walks
+    about 90,000 objects and stalls every request thread for tens of milliseconds (the p99 of a paced event send)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _cannot_listen(host: str, port: int, error: OSError) -> str:

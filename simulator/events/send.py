@@ -7,7 +7,6 @@ for URL, referrer and link properties), at most 500 occurrences a batch.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from simulator.crm.objects import ObjectStore
 from simulator.crm.values import as_text, coerce, parse_datetime
 from simulator.errors import ObjectNotFound, PropertyValueError, ValidationError, invalid_property_values
 from simulator.events.definitions import EventDefinition
+from simulator.uuids import random_uuid
 from simulator.wire import WireModel
 
 MAX_PROPERTIES = 50
@@ -98,7 +98,7 @@ class SendPlanner:
             utk=item.utk,
             occurred_at=self._occurred_at(item.occurred_at),
             properties=self._properties(item.properties, definition),
-            id=item.uuid or str(uuid.uuid4()),
+            id=item.uuid or random_uuid(),
         )
 
     def _identify(self, item: EventSend, definition: EventDefinition) -> tuple[str | None, str | None]:

@@ -4,6 +4,7 @@ per-record timelines in time order, and EventOccurred on the portal's change fee
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -255,3 +256,14 @@ def test_a_custom_matching_id_must_name_real_properties(api):
     answer = api.post(DEFINITIONS, json={"label": "X", "propertyDefinitions": props, "customMatchingId": rule})
     assert (answer.status_code, answer.json()["message"]) == (400, "customMatchingId: the event has no property nope")
     assert api.get(DEFINITIONS).json()["results"] == []
+
+
+def test_an_occurrence_sent_without_a_uuid_gets_its_own_version_4_id_without_a_system_call(api, event, ann,
+                                                                                             monkeypatch):
+    # os.urandom under the portal lock lets the other request threads pile up on it (simulator/uuids.py)
+    monkeypatch.setattr("os.urandom", lambda n: pytest.fail("an event send read os.urandom"))
+    for _ in range(3):
+        assert api.post(SEND, json={"eventName": event["fullyQualifiedName"], "objectId": ann}).status_code == 204
+    ids = [uuid.UUID(o["id"]) for o in occurrences(api, objectType="contact", objectId=ann)]
+    assert len(set(ids)) == 3
+    assert {(i.version, i.variant) for i in ids} == {(4, uuid.RFC_4122)}
