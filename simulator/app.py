@@ -64,9 +64,11 @@ class _NoSessions(SessionInterface):
 
 
 class _HubSimFlask(Flask):
-    """Flask, minus per-request costs hubsim never uses: Flask asks `inspect.iscoroutinefunction` of every hook and
-    view on every request (ensure_sync); hubsim's are all plain functions, so the answer is remembered per function.
-    And no sessions (_NoSessions)."""
+    """Flask, minus per-request costs hubsim never uses. Its one hook each way (`_before`, `_after`) is called
+    directly: Flask would look hooks up per blueprint, url-value preprocessors and teardown functions on every
+    request, and hubsim registers none of those. Flask asks `inspect.iscoroutinefunction` of every view on every
+    request (ensure_sync); hubsim's are all plain functions, so the answer is remembered per function. And no
+    sessions (_NoSessions)."""
 
     session_interface = _NoSessions()
 
@@ -81,6 +83,15 @@ class _HubSimFlask(Flask):
             if isinstance(func, FunctionType):  # a module's function lives as long as the app: the memo stays small
                 self._sync[func] = sync
         return sync
+
+    def preprocess_request(self) -> Response | None:
+        return _before()
+
+    def process_response(self, response: Response) -> Response:
+        return _after(response)
+
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        """Nothing is torn down per request."""
 
 
 def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None = None) -> Flask:
@@ -107,9 +118,6 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     dated.register(app)  # after every blueprint: the dated paths of whatever v3/v4 routes exist
     openapi_document = document()
     app.add_url_rule("/openapi.json", "openapi", control.public(lambda: openapi_document))
-    # One hook each way, not one per concern: Flask looks every hook up and wraps it per request (see _HubSimFlask)
-    app.before_request(_before)
-    app.after_request(_after)
     app.register_error_handler(HubSpotError, _hubspot_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)

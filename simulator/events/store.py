@@ -285,6 +285,8 @@ class EventStore:
     def trim(self) -> list[Occurrence]:
         """Drop the oldest occurrences past the portal's bound (counted in /_sim/usage); those dropped. Each record
         that lost some is told on the feed, once per event type (a list counting them re-evaluates it)."""
+        if len(self._timelines) <= self._settings.event_storage_limit:
+            return []  # every send asks: within the bound needs neither the lock nor the clock
         gone: list[Occurrence] = []
         with self._lock:
             while len(self._timelines) > self._settings.event_storage_limit:
