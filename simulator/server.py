@@ -61,6 +61,9 @@ class _KeepAliveChannel(HTTPChannel):
 
 def wsgi_server(app, *, host: str, port: int, threads: int):
     """Any WSGI app on hubsim's waitress settings (the benchmarks' bare-Flask ceiling runs on these too)."""
+    # waitress warns "Task queue depth is N" whenever a request finds every thread busy: under a load test that is
+    # most requests, thousands of lines a second on stderr. Requests waiting their turn is what a load test makes.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = _create(app, host=host, port=port, threads=threads)
     server.channel_class = _KeepAliveChannel
     return server

@@ -1,10 +1,13 @@
-"""The WSGI server keeps a keep-alive connection open after a bodiless answer (204), as after any other."""
+"""The WSGI server keeps a keep-alive connection open after a bodiless answer (204), as after any other; and requests
+queued behind busy threads wait quietly."""
 
 from __future__ import annotations
 
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
+from simulator.server import DEFAULT_THREADS
 from simulator.testing import Simulator
 
 
@@ -41,3 +44,14 @@ def test_a_client_asking_to_close_after_a_204_is_obeyed():
                                       f"Authorization: Bearer {sim.token}\r\nConnection: close\r\n\r\n".encode())
             assert b"connection: close" in deleted.lower()
             assert conn.recv(65536) == b""  # closed, as asked
+
+
+def test_requests_queued_behind_busy_threads_log_nothing(caplog):
+    # every thread held by a delay fault: the rest wait their turn, as under any load test, and say nothing
+    with Simulator() as sim, sim.client() as client:
+        sim.faults.add(match={"method": "GET"}, action={"delayMs": 300})
+        with ThreadPoolExecutor(max_workers=DEFAULT_THREADS + 4) as pool:
+            answers = list(pool.map(lambda _: client.get("/crm/v3/objects/contacts").status_code,
+                                    range(DEFAULT_THREADS + 4)))
+    assert answers == [200] * (DEFAULT_THREADS + 4)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("waitress")] == []
