@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import time
 from types import FunctionType
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
+from flask.json.provider import DefaultJSONProvider
 from flask.sessions import NullSession, SessionInterface
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import RequestRedirect
@@ -63,6 +65,25 @@ class _NoSessions(SessionInterface):
         return None
 
 
+class _JSONProvider(DefaultJSONProvider):
+    """Flask's JSON as HubSpot writes it (compact, keys in the order built), with one encoder for every answer:
+    `json.dumps` given any option builds a new encoder on each call, half the cost of encoding a record."""
+
+    sort_keys = False
+    compact = True
+    mimetype = JSON_MIMETYPE
+    _COMPACT = {"separators": (",", ":")}  # what `response` asks for when compact
+
+    def __init__(self, app: Flask):
+        super().__init__(app)
+        self._encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=self.ensure_ascii, default=self.default)
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        if not kwargs or kwargs == self._COMPACT:
+            return self._encoder.encode(obj)
+        return super().dumps(obj, **kwargs)
+
+
 class _HubSimFlask(Flask):
     """Flask, minus per-request costs hubsim never uses. Its one hook each way (`_before`, `_after`) is called
     directly: Flask would look hooks up per blueprint, url-value preprocessors and teardown functions on every
@@ -71,6 +92,7 @@ class _HubSimFlask(Flask):
     sessions (_NoSessions)."""
 
     session_interface = _NoSessions()
+    json_provider_class = _JSONProvider
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -105,9 +127,6 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     # a client that follows it PATCHes or DELETEs another record. HubSpot answers 404; so does hubsim.
     app.url_map.merge_slashes = False
     app.url_map.redirect_defaults = False
-    app.json.sort_keys = False
-    app.json.compact = True
-    app.json.mimetype = JSON_MIMETYPE
     blueprints = (objects, properties, associations, owners, pipelines, schemas, events, lists, flows, legacy, control,
                   workflows_control, inspector)
     for module in blueprints:
