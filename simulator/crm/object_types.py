@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from simulator.errors import HubSpotError
 
@@ -29,6 +30,11 @@ class ObjectType:
     @property
     def always_returned(self) -> tuple[str, ...]:
         return (self.created_property, self.modified_property, "hs_object_id")
+
+    @cached_property
+    def shown_by_default(self) -> tuple[str, ...]:
+        """What a read naming no properties shows, sorted: the defaults and the three every read returns."""
+        return tuple(sorted({*self.default_properties, *self.always_returned}))
 
     def key(self, name: str, value: str) -> str:
         """The form of a natural-key value that lookups compare."""

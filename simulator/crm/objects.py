@@ -409,9 +409,8 @@ class ObjectStore(MergeAndDelete):
         if full:
             shown: dict[str, str | None] = dict(sorted(record.values.items()))
         else:
-            names = list(properties) if properties else list(self.type.default_properties)
-            names += [n for n in self.type.always_returned if n not in names]
-            shown = {n: record.values.get(n) for n in sorted(names) if self.properties.definition(n) is not None}
+            names = sorted({*properties, *self.type.always_returned}) if properties else self.type.shown_by_default
+            shown = {n: record.values.get(n) for n in names if self.properties.definition(n) is not None}
         body: dict[str, Any] = {
             "id": record.id,
             "properties": shown,
