@@ -27,8 +27,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 class Occurrence:
     """One recorded occurrence of a custom event on one record. Read it; never change it."""
 
-    __slots__ = ("id", "event_type_id", "event_name", "object_type", "object_id", "occurred_at", "properties", "key",
-                 "removed")  # fmt: skip
+    __slots__ = ("id", "event_type_id", "event_name", "object_type", "object_id", "occurred_at", "properties", "key")
 
     def __init__(self, occurrence_id: str, event_type_id: str, event_name: str, object_type: str, object_id: str,
                  occurred_at: datetime, properties: dict[str, str], seq: int):  # fmt: skip
@@ -40,7 +39,6 @@ class Occurrence:
         self.occurred_at = occurred_at
         self.properties = properties
         self.key: Key = (occurred_at, seq)
-        self.removed = False
 
     def dump(self) -> dict[str, Any]:
         """HubSpot's ExternalUnifiedEvent."""
@@ -74,7 +72,6 @@ class Timelines:
         self._records: dict[tuple[str, str], dict[str, list[Occurrence]]] = {}
         self._types: dict[str, list[Occurrence]] = {}
         self._ids: dict[str, dict[str, Occurrence]] = {}  # event type -> occurrence id (its uuid) -> occurrence
-        self._oldest: list[tuple[datetime, int, Occurrence]] = []  # a heap; removed occurrences are skipped lazily
         self._seq = itertools.count()
         self.count = 0
 
@@ -92,7 +89,6 @@ class Timelines:
         _insert(timeline.setdefault(occurrence.event_type_id, []), occurrence)
         _insert(self._types.setdefault(occurrence.event_type_id, []), occurrence)
         self._ids.setdefault(occurrence.event_type_id, {})[occurrence.id] = occurrence
-        heapq.heappush(self._oldest, (occurrence.occurred_at, occurrence.key[1], occurrence))
         self.count += 1
 
     def timeline(self, object_type: str, object_id: str, event_type_id: str) -> Sequence[Occurrence]:
@@ -102,20 +98,21 @@ class Timelines:
     # --- removals ---------------------------------------------------------------------------------------------
 
     def drop_oldest(self) -> Occurrence | None:
-        """Take away the portal's oldest occurrence (by occurredAt), for the storage bound."""
-        while self._oldest:
-            _, _, occurrence = heapq.heappop(self._oldest)
-            if not occurrence.removed:
-                self._unlink(occurrence)
-                return occurrence
-        return None
+        """Take away the portal's oldest occurrence (by occurredAt), for the storage bound: the first of one event
+        type's list (each is in time order). No heap across types: it would be one more object per occurrence for
+        every full collection of the garbage collector to walk, and a portal keeps up to a million."""
+        firsts = [found[0] for found in self._types.values() if found]
+        if not firsts:
+            return None
+        oldest = min(firsts, key=_key)
+        self._unlink(oldest)
+        return oldest
 
     def remove_type(self, event_type_id: str) -> int:
         """Every occurrence of a deleted definition goes with it."""
         gone = self._types.pop(event_type_id, [])
         self._ids.pop(event_type_id, None)
         for occurrence in gone:
-            occurrence.removed = True
             timeline = self._records.get((occurrence.object_type, occurrence.object_id))
             if timeline is not None:
                 timeline.pop(event_type_id, None)
@@ -130,7 +127,6 @@ class Timelines:
         removed = 0
         for event_type_id, found in timeline.items():
             for occurrence in found:
-                occurrence.removed = True
                 _remove(self._types[event_type_id], occurrence)
                 self._ids[event_type_id].pop(occurrence.id, None)
             removed += len(found)
@@ -150,7 +146,6 @@ class Timelines:
             target[event_type_id] = merged
 
     def _unlink(self, occurrence: Occurrence) -> None:
-        occurrence.removed = True
         record_key = (occurrence.object_type, occurrence.object_id)
         timeline = self._records[record_key]
         found = timeline[occurrence.event_type_id]

@@ -121,6 +121,18 @@ def test_the_oldest_occurrences_beyond_the_storage_limit_are_dropped_and_counted
         assert [o.occurred_at.day for o in portal.events.timeline("contacts", ann, type_id)] == [9]
 
 
+def test_the_storage_limit_drops_the_oldest_across_event_types_and_records(api, names):
+    login, invite = names
+    ann, bob = contact(api, "ann@acme.io"), contact(api, "bob@acme.io")
+    send_days(api, login, ann, [4, 8])
+    send_days(api, invite, bob, [2, 6])
+    send_days(api, invite, ann, [3])
+    api.post("/_sim/portal", json={"eventStorageLimit": 3}).raise_for_status()
+    assert days(read(api, sort="occurredAt")) == [4, 6, 8]
+    send_days(api, login, bob, [5])  # sent last, yet older than two of them: the oldest kept goes
+    assert days(read(api, sort="occurredAt")) == [5, 6, 8]
+
+
 def test_the_storage_limit_is_bounded_by_hubspots_monthly_ceiling(api):
     answer = api.post("/_sim/portal", json={"eventStorageLimit": 30_000_001})
     assert answer.status_code == 400
