@@ -18,13 +18,31 @@ from dataclasses import dataclass
 class Figures:
     requests: int
     seconds: float
-    p50_ms: float
-    p99_ms: float
     errors: int
+    latencies: tuple[float, ...]  # seconds, sorted
 
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def p50_ms(self) -> float:
+        return self._percentile(0.5)
+
+    @property
+    def p99_ms(self) -> float:
+        return self._percentile(0.99)
+
+    def _percentile(self, share: float) -> float:
+        if not self.latencies:
+            return 0.0
+        return self.latencies[min(len(self.latencies) - 1, int(len(self.latencies) * share))] * 1000
+
+    @classmethod
+    def combined(cls, parts: list[Figures]) -> Figures:
+        """Several measures as one: their requests over their time together, percentiles over every sample."""
+        return cls(sum(p.requests for p in parts), sum(p.seconds for p in parts), sum(p.errors for p in parts),
+                   tuple(sorted(s for p in parts for s in p.latencies)))
 
 
 def request_bytes(method: str, path: str, token: str, body: bytes = b"") -> bytes:
@@ -97,8 +115,5 @@ def blast(host: str, port: int, requests: list[bytes], *, connections: int = 8, 
         thread.start()
     for thread in threads:
         thread.join()
-    samples = sorted(s for mine in latencies for s in mine)
-    if not samples:
-        return Figures(0, seconds, 0.0, 0.0, sum(errors))
-    return Figures(len(samples), seconds, samples[len(samples) // 2] * 1000,
-                   samples[min(len(samples) - 1, int(len(samples) * 0.99))] * 1000, sum(errors))
+    samples = tuple(sorted(s for mine in latencies for s in mine))
+    return Figures(len(samples), seconds, sum(errors), samples)
