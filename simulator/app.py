@@ -67,7 +67,7 @@ class _NoSessions(SessionInterface):
 
 class _JSONProvider(DefaultJSONProvider):
     """Flask's JSON as HubSpot writes it (compact, keys in the order built), with one encoder for every answer:
-    `json.dumps` given any option builds a new encoder on each call, half the cost of encoding a record."""
+    `json.dumps` given any option builds a new encoder on each call, up to half the cost of encoding a record."""
 
     sort_keys = False
     compact = True
