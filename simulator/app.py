@@ -156,9 +156,9 @@ def _after(response: Response) -> Response:
     then the rate-limit headers and the journal entry, which see the answer as the client will."""
     req, state = request._get_current_object(), g._get_current_object()
     response = _fault_after_apply(response, req, state)
-    # set, not setdefault: nothing else sets this header, and werkzeug raises and catches a KeyError to find it absent
+    # add, not set or setdefault: nothing else sets this header, and both would scan the headers for it first
     correlation_id = state.get("correlation_id") or random_uuid()
-    response.headers[CORRELATION_HEADER] = correlation_id
+    response.headers.add(CORRELATION_HEADER, correlation_id)
     _settle_write(req, state)
     _meter_and_record(response, req, state, correlation_id)
     return response

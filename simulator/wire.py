@@ -79,7 +79,8 @@ def decode_json(raw: bytes) -> Any:
         raise ValidationError(f"Invalid input JSON on line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise _too_deep() from None
-    _check_depth(decoded)
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH:  # each level opens with one; fewer cannot nest deeper
+        _check_depth(decoded)
     return decoded
 
 
