@@ -14,9 +14,24 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+
+
+class _Reading(NamedTuple):
+    """Everything `now()` and `limit_time()` read, replaced whole by each change: readers take no lock."""
+
+    anchor: datetime  # domain time at anchor_wall
+    anchor_wall: float
+    speed: float
+    frozen: bool
+    advanced: float  # seconds of all advances
 
 
 class SimClock:
+    """Every API call reads the clock; only the control API changes it. Readers take no lock: a lock held across
+    Python calls, on every request, forms a convoy under load (a thread holding it loses the GIL, and the others
+    queue on the lock until it gets the GIL back). Changes are serialised and publish one new `_Reading`."""
+
     def __init__(
         self,
         start: datetime | None = None,
@@ -28,63 +43,59 @@ class SimClock:
         if not 0 < speed < math.inf:
             raise ValueError("speed must be positive and finite")
         self._wall = wall
-        self._lock = threading.Lock()
-        self._anchor_wall = wall()
-        self._anchor = start.astimezone(UTC) if start else datetime.fromtimestamp(self._anchor_wall, UTC)
-        self._speed = speed
-        self._frozen = frozen
-        self._advanced = 0.0
+        self._lock = threading.Lock()  # between changes only
+        anchor_wall = wall()
+        anchor = start.astimezone(UTC) if start else datetime.fromtimestamp(anchor_wall, UTC)
+        self._reading = _Reading(anchor, anchor_wall, speed, frozen, 0.0)
 
     def now(self) -> datetime:
-        with self._lock:
-            return self._now()
+        return self._now(self._reading)
 
-    def _now(self) -> datetime:
-        if self._frozen:
-            return self._anchor
-        return self._anchor + timedelta(seconds=(self._wall() - self._anchor_wall) * self._speed)
+    def _now(self, reading: _Reading) -> datetime:
+        if reading.frozen:
+            return reading.anchor
+        return reading.anchor + timedelta(seconds=(self._wall() - reading.anchor_wall) * reading.speed)
 
-    def _rebase(self, moment: datetime) -> None:
-        self._anchor, self._anchor_wall = moment, self._wall()
+    def _change(self, *, moment: datetime | None = None, **changes: object) -> None:
+        """Re-anchor at `moment` (default: now) with `changes`; the caller holds the lock."""
+        reading = self._reading
+        anchor = self._now(reading) if moment is None else moment
+        self._reading = reading._replace(anchor=anchor, anchor_wall=self._wall(), **changes)
 
     def limit_time(self) -> float:
-        with self._lock:
-            return self._wall() + self._advanced
+        return self._wall() + self._reading.advanced
 
     @property
     def frozen(self) -> bool:
-        return self._frozen
+        return self._reading.frozen
 
     @property
     def speed(self) -> float:
-        return self._speed
+        return self._reading.speed
 
     def freeze(self) -> None:
         with self._lock:
-            self._rebase(self._now())
-            self._frozen = True
+            self._change(frozen=True)
 
     def unfreeze(self) -> None:
         with self._lock:
-            self._rebase(self._now())
-            self._frozen = False
+            self._change(frozen=False)
 
     def set(self, moment: datetime) -> None:
         if moment.tzinfo is None:
             raise ValueError("the clock takes timezone-aware datetimes")
         with self._lock:
-            self._rebase(moment.astimezone(UTC))
+            self._change(moment=moment.astimezone(UTC))
 
     def set_speed(self, speed: float) -> None:
         if not 0 < speed < math.inf:  # NaN or inf would make every later now() raise
             raise ValueError("speed must be positive and finite")
         with self._lock:
-            self._rebase(self._now())
-            self._speed = speed
+            self._change(speed=speed)
 
     def advance(self, delta: timedelta) -> None:
         if delta < timedelta(0):
             raise ValueError("the clock only advances forwards")
         with self._lock:
-            self._rebase(self._now() + delta)
-            self._advanced += delta.total_seconds()
+            reading = self._reading
+            self._change(moment=self._now(reading) + delta, advanced=reading.advanced + delta.total_seconds())

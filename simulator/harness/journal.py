@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import threading
 from collections import deque
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -61,14 +60,18 @@ class Entry(NamedTuple):  # a tuple: one is made per request, so it must be chea
 
 
 class Journal:
+    """Recording takes no lock: one entry is made per API call, and a lock held across Python calls on every request
+    forms a convoy under load (clock.py says how). `deque.append`, `popleft`, `copy` and `next` on a counter are each
+    atomic under the GIL; the entries of two concurrent requests may sit in the other order than their ids."""
+
     def __init__(self, size: int = DEFAULT_SIZE):
-        self._lock = threading.Lock()
-        self._entries: deque[Entry] = deque(maxlen=size)
+        self._entries: deque[Entry] = deque()
+        self._size = size
         self._ids = itertools.count(1)
 
     @property
     def size(self) -> int:
-        return self._entries.maxlen or 0
+        return self._size
 
     def record(
         self,
@@ -86,7 +89,7 @@ class Journal:
         not_simulated: bool = False,
         fault: dict[str, Any] | None = None,
     ) -> Entry:
-        if b"apikey" in query.lower():
+        if query and b"apikey" in query.lower():
             query = _without_secrets(query)
         request_truncated = len(request_body) > BODY_LIMIT
         if request_truncated:
@@ -94,22 +97,29 @@ class Journal:
         response_truncated = len(response_body) > BODY_LIMIT
         if response_truncated:
             response_body = response_body[:BODY_LIMIT]
-        with self._lock:
-            entry = Entry(
-                next(self._ids), time, method, path, query, status, latency_ms, request_body, request_truncated,
-                response_body, response_truncated, correlation_id, throttled_by, not_simulated, fault,
-            )
-            self._entries.append(entry)
+        entry = Entry(
+            next(self._ids), time, method, path, query, status, latency_ms, request_body, request_truncated,
+            response_body, response_truncated, correlation_id, throttled_by, not_simulated, fault,
+        )
+        entries = self._entries
+        entries.append(entry)
+        self._trim(entries)
         return entry
+
+    def _trim(self, entries: deque[Entry]) -> None:
+        while len(entries) > self._size:  # each append pops one; a smaller size pops the rest
+            try:
+                entries.popleft()
+            except IndexError:  # cleared meanwhile
+                return
 
     def resize(self, size: int) -> None:
         """Keep the newest `size` entries from now on."""
-        with self._lock:
-            self._entries = deque(self._entries, maxlen=size)
+        self._size = size
+        self._trim(self._entries)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
     def query(
         self, *, method: str | None = None, path: str | None = None, status: str | int | None = None,
@@ -117,9 +127,7 @@ class Journal:
     ) -> tuple[int, list[Entry]]:
         """(how many match, the newest `limit` of them, newest first)."""
         matches = _matcher(method, path, status)
-        with self._lock:
-            entries = list(self._entries)
-        found = [e for e in reversed(entries) if matches(e)]
+        found = [e for e in reversed(self._entries.copy()) if matches(e)]
         return len(found), found if limit is None else found[:limit]
 
 
