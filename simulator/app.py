@@ -107,7 +107,7 @@ class _HubSimFlask(Flask):
         return sync
 
     def preprocess_request(self) -> Response | None:
-        return _before()
+        return _before(self)
 
     def process_response(self, response: Response) -> Response:
         return _after(response)
@@ -143,28 +143,29 @@ def create_app(hub: Hub | None = None, config: dict[str, Any] | HubConfig | None
     return app
 
 
-def _before() -> Response | None:
+def _before(app: Flask) -> Response | None:
     """Authenticate, meter and maybe fault the request, in that order; a refusal raises and stops the rest."""
     req, state = request._get_current_object(), g._get_current_object()  # one proxy lookup each: every request
     state.started = time.perf_counter()
-    _authenticate(req, state)
+    _authenticate(app, req, state)
     return _inject_fault(req, state)
 
 
 def _after(response: Response) -> Response:
     """After the route (or its error): an afterApply fault, the correlation id, settling what the write set in motion,
     then the rate-limit headers and the journal entry, which see the answer as the client will."""
-    req, state = request._get_current_object(), g._get_current_object()
-    response = _fault_after_apply(response, req, state)
+    # what _before, the route and the error handlers noted on flask.g, as its dict: `g.get` is a call per name
+    req, notes = request._get_current_object(), g._get_current_object().__dict__
+    response = _fault_after_apply(response, req, notes)
     # add, not set or setdefault: nothing else sets this header, and both would scan the headers for it first
-    correlation_id = state.get("correlation_id") or random_uuid()
+    correlation_id = notes.get("correlation_id") or random_uuid()
     response.headers.add(CORRELATION_HEADER, correlation_id)
-    _settle_write(req, state)
-    _meter_and_record(response, req, state, correlation_id)
+    _settle_write(req, notes)
+    _meter_and_record(response, req, notes, correlation_id)
     return response
 
 
-def _authenticate(req: Request, state: Any) -> None:
+def _authenticate(app: Flask, req: Request, state: Any) -> None:
     # Never a redirect, whatever rule would ask for one; and an empty path segment names nothing, even where a
     # rule's trailing-slash leniency would match it (`/crm/v3/owners//`).
     path = req.path
@@ -172,7 +173,6 @@ def _authenticate(req: Request, state: Any) -> None:
         raise NotFound()
     if req.routing_exception is not None:
         raise req.routing_exception  # an unknown route or method is a 404/405, whoever asks
-    app = current_app._get_current_object()
     view = app.view_functions[req.endpoint]
     if getattr(view, "public", False):
         return
@@ -218,9 +218,9 @@ def _inject_fault(req: Request, state: Any) -> Response | None:
     return Response(TORN_BODY, status=200, mimetype=JSON_MIMETYPE)
 
 
-def _fault_after_apply(response: Response, req: Request, state: Any) -> Response:
+def _fault_after_apply(response: Response, req: Request, notes: dict[str, Any]) -> Response:
     """An `afterApply` fault: the write happened, and then the client is failed anyway."""
-    fault = state.get("fault")
+    fault = notes.get("fault")
     if fault is None or not fault.action.after_apply:
         return response
     kind = fault.action.kind
@@ -235,10 +235,10 @@ def _fault_after_apply(response: Response, req: Request, state: Any) -> Response
     return response
 
 
-def _settle_write(req: Request, state: Any) -> None:
+def _settle_write(req: Request, notes: dict[str, Any]) -> None:
     """Any call but a read may have changed the portal (even a failed one: an afterApply fault writes, then fails),
     and what it set in motion that is due now (a workflow's next action) has run before the caller hears back."""
-    portal = state.get("portal")
+    portal = notes.get("portal")
     if portal is not None and req.method not in ("GET", "HEAD"):
         portal.revision += 1
         portal.run_due()
@@ -255,17 +255,17 @@ def _throttle(portal: Portal, req: Request, state: Any) -> None:
         raise RateLimited(decision.policy_name)
 
 
-def _meter_and_record(response: Response, req: Request, state: Any, correlation_id: str) -> None:
+def _meter_and_record(response: Response, req: Request, notes: dict[str, Any], correlation_id: str) -> None:
     """Rate-limit headers and the journal entry, for every answer of a portal's API, errors included."""
     if req.path.startswith(UNMETERED):
         return
-    portal = state.get("portal") or _caller_portal()
+    portal = notes.get("portal") or _caller_portal()
     if portal is None:
         return
     settings = portal.settings
-    decision = state.get("rate")
-    fault = state.get("fault")
-    not_simulated = state.get("not_simulated", False)
+    decision = notes.get("rate")
+    fault = notes.get("fault")
+    not_simulated = notes.get("not_simulated", False)
     # for `hubsim serve`'s request log (request_log.py): one tuple, read after the answer is sent
     req.environ[NOTE] = (portal.id, decision.policy_name if decision is not None else None,
                          fault.action.kind if fault is not None else None, not_simulated)
@@ -280,7 +280,7 @@ def _meter_and_record(response: Response, req: Request, state: Any, correlation_
             path=req.path,
             query=req.query_string,
             status=response.status_code,
-            latency_ms=(time.perf_counter() - state.started) * 1000,
+            latency_ms=(time.perf_counter() - notes["started"]) * 1000,
             request_body=_request_body(req),
             response_body=b"" if response.is_streamed else response.get_data(),
             correlation_id=correlation_id,

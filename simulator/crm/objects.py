@@ -411,11 +411,12 @@ class ObjectStore(MergeAndDelete):
         else:
             names = sorted({*properties, *self.type.always_returned}) if properties else self.type.shown_by_default
             shown = {n: record.values.get(n) for n in names if self.properties.definition(n) is not None}
+        created_at, updated_at = record.stamps()
         body: dict[str, Any] = {
             "id": record.id,
             "properties": shown,
-            "createdAt": iso(record.created_at),
-            "updatedAt": iso(record.updated_at),
+            "createdAt": created_at,
+            "updatedAt": updated_at,
             "archived": record.archived,
         }
         if record.archived_at is not None:

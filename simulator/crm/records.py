@@ -4,6 +4,7 @@ Memory: a record keeps `values` (name -> value) and `versions`, one (time, sourc
 of a write share their value strings with `values`, and every property name is the definition's own string, so a
 record costs its values once plus one small map per write. The first write's changes are `values` itself until the
 record is next written: a record that was only created holds one map, not two.
+A record that has been read also keeps its two timestamps as the API writes them (about 200 bytes).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from simulator.wire import iso
+
 API = "API"
 
 
 class Record:
-    __slots__ = ("id", "values", "versions", "created_at", "updated_at", "archived", "archived_at")
+    __slots__ = ("id", "values", "versions", "created_at", "updated_at", "archived", "archived_at", "_stamps")
 
     def __init__(self, object_id: str, values: dict[str, str], at: datetime, source: str = API):
         self.id = object_id
@@ -24,6 +27,7 @@ class Record:
         self.created_at = self.updated_at = at
         self.archived = False
         self.archived_at: datetime | None = None
+        self._stamps: tuple[datetime, datetime, str, str] | None = None
 
     def write(self, at: datetime, source: str, changes: dict[str, str]) -> None:
         """Apply one write's changes ("" clears a value) and keep them as a version."""
@@ -37,6 +41,13 @@ class Record:
                 self.values[name] = value
         self.versions.append((at, source, changes))
         self.updated_at = at
+
+    def stamps(self) -> tuple[str, str]:
+        """createdAt and updatedAt as the API writes them, formatted once per write rather than on every read."""
+        stamps = self._stamps
+        if stamps is None or stamps[0] is not self.created_at or stamps[1] is not self.updated_at:
+            stamps = self._stamps = (self.created_at, self.updated_at, iso(self.created_at), iso(self.updated_at))
+        return stamps[2], stamps[3]
 
     def history(self, name: str) -> list[tuple[str, datetime, str]]:
         """(value, timestamp, source) of every write of `name`, newest first."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from simulator.crm.objects import ObjectStore, Record
 from simulator.crm.search_filters import ASSOCIATIONS, TOKENS, Condition, comparable
+from simulator.wire import iso
 
 
 class Column:
@@ -54,6 +55,9 @@ class IndexedRecord:
     def __init__(self, record: Record, values: dict[str, str], updated_at: datetime):
         self.id, self.values, self.created_at, self.updated_at = record.id, values, record.created_at, updated_at
         self.archived, self.archived_at = False, None
+
+    def stamps(self) -> tuple[str, str]:
+        return iso(self.created_at), iso(self.updated_at)
 
 
 def as_of(record: Record, moment: datetime) -> IndexedRecord | None:

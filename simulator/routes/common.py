@@ -49,11 +49,23 @@ def required_scope(
 ) -> str | None:
     scope = getattr(view, "required_scope", None)
     if scope and "{object_type}" in scope:
-        object_type = resolve_type(view_args["object_type"])
+        named = view_args["object_type"]
+        key = (scope, named.lower())
+        known = _STANDARD_SCOPES.get(key)
+        if known is not None:
+            return known
+        object_type = resolve_type(named)
         # HubSpot's scopes name the standard objects, and say "custom" for every custom object
-        name = "custom" if object_type.object_type_id.startswith("2-") else object_type.name
-        scope = scope.replace("{object_type}", name)
+        custom = object_type.object_type_id.startswith("2-")
+        scope = scope.replace("{object_type}", "custom" if custom else object_type.name)
+        if not custom:  # a name that is a standard type's is so in every portal, for good
+            _STANDARD_SCOPES[key] = scope
     return scope
+
+
+# (scope template, object type as a path names it, lower-cased) -> scope, for the standard types only: every API
+# call asks, and those names never change what they name. Bounded by the routes' templates and resolve()'s names.
+_STANDARD_SCOPES: dict[tuple[str, str], str] = {}
 
 
 # --- query parameters: the SDK repeats keys, the newer SDK comma-joins them, and booleans come as True/true ---------
