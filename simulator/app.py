@@ -38,18 +38,18 @@ from simulator.routes import (
     webhooks,
     workflows_control,
 )
-from simulator.routes.common import required_scope
+from simulator.routes.common import MAX_BODY_BYTES, request_body, required_scope
 from simulator.ui import pages as inspector
 from simulator.unsimulated import area_of, object_area
 from simulator.uuids import random_uuid
 
-MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
 ADMIN_HEADER = "X-HubSim-Admin-Token"
 CORRELATION_HEADER = "X-HubSpot-Correlation-Id"
 UNMETERED = ("/_sim", "/openapi.json")  # the harness's own routes: never rate limited, never journaled
 DEVELOPER_KEY_PATHS = ("/webhooks/",)  # v3 and the dated versions (/webhooks/2026-03/...)  # HubSpot authenticates these with ?hapikey=; hubsim takes it as the token
 log = logging.getLogger(__name__)
+_NO_CONTENT = ("", 204)
 
 
 class _NoSessions(SessionInterface):
@@ -105,6 +105,11 @@ class _HubSimFlask(Flask):
             if isinstance(func, FunctionType):  # a module's function lives as long as the app: the memo stays small
                 self._sync[func] = sync
         return sync
+
+    def make_response(self, rv: Any) -> Response:
+        if rv == _NO_CONTENT:  # the routes' `return "", 204`, without Flask unpacking it and adding a length to drop
+            return self.response_class(status=204)
+        return super().make_response(rv)
 
     def preprocess_request(self) -> Response | None:
         return _before(self)
@@ -302,10 +307,8 @@ def _caller_portal() -> Portal | None:
 
 
 def _request_body(req: Request) -> bytes:
-    if req.environ.get("CONTENT_LENGTH", "0") in ("", "0"):  # waitress gives chunked bodies a length too
-        return b""
     try:
-        return req.get_data(cache=True)
+        return request_body(req)
     except HTTPException:  # a body over the size limit was refused unread
         return b""
 

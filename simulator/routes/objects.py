@@ -19,7 +19,9 @@ from simulator.crm.inputs import (
 )
 from simulator.crm.objects import HISTORY_PAGE_LIMIT, LIST_PAGE_LIMIT
 from simulator.crm.search import SearchRequest
-from simulator.routes.common import body, portal, query_bool, query_int, query_list, query_str, requires
+from simulator.routes.common import (
+    body, portal, query_bool, query_int, query_list, query_str, request_body, requires,
+)
 
 bp = Blueprint("objects", __name__, url_prefix="/crm/v3/objects")
 READ, WRITE = "crm.objects.{object_type}.read", "crm.objects.{object_type}.write"
@@ -57,21 +59,21 @@ def create(object_type: str):
 @bp.post("/<object_type>/search")
 @requires(READ)
 def do_search(object_type: str):
-    return portal().search(object_type).search(SearchRequest.from_body(request.get_data(cache=True)))
+    return portal().search(object_type).search(SearchRequest.from_body(request_body()))
 
 
 @bp.post("/<object_type>/merge")
 @requires(WRITE)
 def merge(object_type: str):
-    store, request_body = portal().objects(object_type), body(MergeInput)
-    return store.view(store.merge(request_body.primary_object_id, request_body.object_id_to_merge), full=True)
+    store, asked = portal().objects(object_type), body(MergeInput)
+    return store.view(store.merge(asked.primary_object_id, asked.object_id_to_merge), full=True)
 
 
 @bp.post("/<object_type>/gdpr-delete")
 @requires(WRITE)
 def purge(object_type: str):
-    request_body = body(GdprDelete)
-    portal().objects(object_type).gdpr_delete(request_body.object_id, id_property=request_body.id_property)
+    asked = body(GdprDelete)
+    portal().objects(object_type).gdpr_delete(asked.object_id, id_property=asked.id_property)
     return "", 204
 
 
