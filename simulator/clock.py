@@ -30,7 +30,9 @@ class _Reading(NamedTuple):
 class SimClock:
     """Every API call reads the clock; only the control API changes it. Readers take no lock: a lock held across
     Python calls, on every request, forms a convoy under load (a thread holding it loses the GIL, and the others
-    queue on the lock until it gets the GIL back). Changes are serialised and publish one new `_Reading`."""
+    queue on the lock until it gets the GIL back). Changes are serialised by a lock and publish one new `_Reading`,
+    with a version counter around it (a seqlock): a reader that overlapped a change reads again, so no thread ever
+    sees domain time go back, not even by the microseconds a freeze takes."""
 
     def __init__(
         self,
@@ -47,20 +49,30 @@ class SimClock:
         anchor_wall = wall()
         anchor = start.astimezone(UTC) if start else datetime.fromtimestamp(anchor_wall, UTC)
         self._reading = _Reading(anchor, anchor_wall, speed, frozen, 0.0)
+        self._version = 0  # odd while a change is being made
 
     def now(self) -> datetime:
-        return self._now(self._reading)
+        while True:
+            version = self._version
+            moment = self._at(self._reading, self._wall())
+            if not version % 2 and self._version == version:
+                return moment
+            time.sleep(0)  # a change is under way: let its thread finish it
 
-    def _now(self, reading: _Reading) -> datetime:
+    @staticmethod
+    def _at(reading: _Reading, wall: float) -> datetime:
         if reading.frozen:
             return reading.anchor
-        return reading.anchor + timedelta(seconds=(self._wall() - reading.anchor_wall) * reading.speed)
+        return reading.anchor + timedelta(seconds=(wall - reading.anchor_wall) * reading.speed)
 
-    def _change(self, *, moment: datetime | None = None, **changes: object) -> None:
-        """Re-anchor at `moment` (default: now) with `changes`; the caller holds the lock."""
-        reading = self._reading
-        anchor = self._now(reading) if moment is None else moment
-        self._reading = reading._replace(anchor=anchor, anchor_wall=self._wall(), **changes)
+    def _change(self, *, moment: datetime | None = None, shift: timedelta = timedelta(0), **changes: object) -> None:
+        """Re-anchor at `moment` (default: now) plus `shift`, with `changes`; the caller holds the lock."""
+        self._version += 1
+        reading, wall = self._reading, self._wall()
+        anchor = (self._at(reading, wall) if moment is None else moment) + shift
+        advanced = reading.advanced + shift.total_seconds()
+        self._reading = reading._replace(anchor=anchor, anchor_wall=wall, advanced=advanced, **changes)
+        self._version += 1
 
     def limit_time(self) -> float:
         return self._wall() + self._reading.advanced
@@ -97,5 +109,4 @@ class SimClock:
         if delta < timedelta(0):
             raise ValueError("the clock only advances forwards")
         with self._lock:
-            reading = self._reading
-            self._change(moment=self._now(reading) + delta, advanced=reading.advanced + delta.total_seconds())
+            self._change(shift=delta)

@@ -103,20 +103,15 @@ class Journal:
         )
         entries = self._entries
         entries.append(entry)
-        self._trim(entries)
+        if len(entries) > self._size:  # one out for the one in: racing recorders never drop more than they add
+            _drop_oldest(entries)
         return entry
-
-    def _trim(self, entries: deque[Entry]) -> None:
-        while len(entries) > self._size:  # each append pops one; a smaller size pops the rest
-            try:
-                entries.popleft()
-            except IndexError:  # cleared meanwhile
-                return
 
     def resize(self, size: int) -> None:
         """Keep the newest `size` entries from now on."""
         self._size = size
-        self._trim(self._entries)
+        while len(self._entries) > size:
+            _drop_oldest(self._entries)
 
     def clear(self) -> None:
         self._entries.clear()
@@ -129,6 +124,13 @@ class Journal:
         matches = _matcher(method, path, status)
         found = [e for e in reversed(self._entries.copy()) if matches(e)]
         return len(found), found if limit is None else found[:limit]
+
+
+def _drop_oldest(entries: deque[Entry]) -> None:
+    try:
+        entries.popleft()
+    except IndexError:  # cleared meanwhile
+        pass
 
 
 def _matcher(method: str | None, path: str | None, status: str | int | None):

@@ -232,3 +232,37 @@ def test_a_running_clock_and_the_ticker_never_run_a_job_twice():
         assert sorted(ran) == list(range(50))
     finally:
         hub.close()
+
+
+def test_no_reader_sees_domain_time_go_back_while_the_clock_is_changed():
+    # readers take no lock (a convoy under load); changes made meanwhile must never show as time going back
+    import sys
+    import threading
+
+    clock = SimClock(START, speed=1000)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads swap as often as CPython lets them: every interleaving gets its chance
+    stop = threading.Event()
+    backwards: list[tuple[datetime, datetime]] = []
+
+    def read() -> None:
+        last = clock.now()
+        while not stop.is_set():
+            current = clock.now()
+            if current < last:
+                backwards.append((last, current))
+            last = current
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    try:
+        for n in range(3000):
+            (clock.freeze, clock.unfreeze, lambda: clock.set_speed(3000 if n % 2 else 1000),
+             lambda: clock.advance(timedelta(0)))[n % 4]()
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+        sys.setswitchinterval(interval)
+    assert backwards == []

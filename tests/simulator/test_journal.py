@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from simulator.harness.journal import BODY_LIMIT
+from simulator.harness.journal import BODY_LIMIT, Journal
 from tests.conftest import TOKEN
 
 CONTACTS = "/crm/v3/objects/contacts"
@@ -220,3 +220,34 @@ def test_the_python_face_reads_usage(hubspot_sim):
     with hubspot_sim.client() as client:
         client.get(CONTACTS)
     assert hubspot_sim.usage()["policies"]["tenSecondly"]["accepted"] == 1
+
+
+def test_concurrent_recording_keeps_each_entry_once_within_the_bound():
+    # recording takes no lock (a convoy under load): the bound and the ids must hold all the same
+    import sys
+    import threading
+    from datetime import UTC, datetime
+
+    journal, at = Journal(size=500), datetime(2030, 1, 1, tzinfo=UTC)
+
+    def record(thread: int) -> None:
+        for n in range(1000):
+            journal.record(time=at, method="GET", path=f"/{thread}/{n}", query=b"", status=200, latency_ms=0.1,
+                           request_body=b"", response_body=b"{}", correlation_id=None)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=record, args=(t,)) for t in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    total, entries = journal.query()
+    ids = [e.id for e in entries]
+    assert len(set(ids)) == len(ids) and total == 500
+    assert max(ids) == 8000 and min(ids) > 8000 - 600  # the newest are kept
+    journal.resize(10)
+    assert journal.query()[0] == 10
