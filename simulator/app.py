@@ -33,6 +33,7 @@ from simulator.hub import Hub, Portal
 from simulator.injection import TORN_BODY, hold, injected_error, reset_connection, torn
 from simulator.openapi import document
 from simulator.request_log import NOTE
+from simulator.routing import FastMap
 from simulator.routes import (
     associations, control, dated, events, flows, legacy, lists, objects, owners, pipelines, properties, schemas,
     webhooks,
@@ -93,6 +94,7 @@ class _HubSimFlask(Flask):
 
     session_interface = _NoSessions()
     json_provider_class = _JSONProvider
+    url_map_class = FastMap
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
