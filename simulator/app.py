@@ -48,7 +48,9 @@ JSON_MIMETYPE = "application/json;charset=utf-8"  # what HubSpot sends
 ADMIN_HEADER = "X-HubSim-Admin-Token"
 CORRELATION_HEADER = "X-HubSpot-Correlation-Id"
 UNMETERED = ("/_sim", "/openapi.json")  # the harness's own routes: never rate limited, never journaled
-DEVELOPER_KEY_PATHS = ("/webhooks/",)  # v3 and the dated versions (/webhooks/2026-03/...)  # HubSpot authenticates these with ?hapikey=; hubsim takes it as the token
+# v3 and the dated versions (/webhooks/2026-03/...): HubSpot authenticates these with ?hapikey=, which hubsim takes
+# as the token
+DEVELOPER_KEY_PATHS = ("/webhooks/",)
 log = logging.getLogger(__name__)
 _NO_CONTENT = ("", 204)
 

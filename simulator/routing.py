@@ -72,7 +72,9 @@ def _walk(state: State, parts: list[str], at: int, values: list[str], method: st
             found = _walk(following, parts, at + 1, [*values, part], method)
         elif test_part.content == REST and test_part.final and not test_part.suffixed:
             rest = "/".join(parts[at:])
-            if not rest or rest[0] == "/" or "\n" in rest:  # what `[^/].*?` refuses (`.` stops at a newline)
+            if "\n" in rest:
+                raise _Unsure  # `.` stops at a newline, `[^/]` does not: werkzeug decides
+            if not rest or rest[0] == "/":
                 continue
             found = _walk(following, [], 0, [*values, rest], method)
         else:
