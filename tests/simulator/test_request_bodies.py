@@ -11,18 +11,10 @@ from urllib.parse import urlsplit
 
 from simulator.testing import Simulator
 from tests.conftest import TOKEN
+from tests.simulator.test_server_keepalive import _exchange
 
 EVENT = {"label": "Feature used", "name": "feature_used", "primaryObject": "CONTACT",
          "propertyDefinitions": [{"name": "feature", "label": "Feature", "type": "string"}]}
-
-
-def _answer(conn: socket.socket) -> bytes:
-    answer = b""
-    while b"\r\n\r\n" not in answer:
-        chunk = conn.recv(65536)
-        assert chunk, f"the server closed the connection after {answer!r}"
-        answer += chunk
-    return answer
 
 
 def test_a_chunked_event_send_is_recorded_and_journaled_and_its_204_carries_no_length():
@@ -31,11 +23,11 @@ def test_a_chunked_event_send_is_recorded_and_journaled_and_its_204_carries_no_l
         name = client.post("/events/v3/event-definitions", json=EVENT).json()["fullyQualifiedName"]
         body = json.dumps({"eventName": name, "objectId": contact["id"], "properties": {"feature": "export"}}).encode()
         chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:20], body[20:])) + b"0\r\n\r\n"
+        request = (f"POST /events/v3/send HTTP/1.1\r\nHost: sim\r\nAuthorization: Bearer {sim.token}\r\n"
+                   "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").encode() + chunks
         address = urlsplit(sim.base_url)
         with socket.create_connection((address.hostname, address.port), timeout=5) as conn:
-            conn.sendall(f"POST /events/v3/send HTTP/1.1\r\nHost: sim\r\nAuthorization: Bearer {sim.token}\r\n"
-                         "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".encode() + chunks)
-            head = _answer(conn).lower()
+            head = _exchange(conn, request).lower()
         assert head.startswith(b"http/1.1 204")
         assert b"content-length" not in head
         occurrences = client.get("/events/v3/events", params={"objectType": "contact", "objectId": contact["id"]})
