@@ -40,14 +40,15 @@ def request_body(req: Request | None = None) -> bytes:
     """The request's body, read once. Where the server states its length (waitress always does, chunked bodies
     too) it is read straight from the WSGI input: werkzeug's stream wrappers cost more than the rest of taking in
     an event send. Otherwise, and past the size limit, werkzeug's way (a 413 for a body too large)."""
-    environ = (req or request._get_current_object()).environ
+    req = req or request._get_current_object()
+    environ = req.environ
     body = environ.get(BODY)
     if body is None:
         length = environ.get("CONTENT_LENGTH", "")
         if length.isascii() and length.isdigit() and len(length) < 10 and int(length) <= MAX_BODY_BYTES:
             body = environ["wsgi.input"].read(int(length))
         else:
-            body = (req or request._get_current_object()).get_data()
+            body = req.get_data()
         environ[BODY] = body
     return body
 
