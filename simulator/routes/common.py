@@ -39,13 +39,16 @@ def json_body() -> Any:
 def request_body(req: Request | None = None) -> bytes:
     """The request's body, read once. Where the server states its length (waitress always does, chunked bodies
     too) it is read straight from the WSGI input: werkzeug's stream wrappers cost more than the rest of taking in
-    an event send. Otherwise, and past the size limit, werkzeug's way (a 413 for a body too large)."""
+    an event send. With no length and no server-terminated stream (every GET) there is none, as werkzeug would
+    find. Otherwise, and past the size limit, werkzeug's way (a 413 for a body too large)."""
     req = req or request._get_current_object()
     environ = req.environ
     body = environ.get(BODY)
     if body is None:
         length = environ.get("CONTENT_LENGTH", "")
-        if length.isascii() and length.isdigit() and len(length) < 10 and int(length) <= MAX_BODY_BYTES:
+        if not length and "wsgi.input_terminated" not in environ:
+            body = b""
+        elif length.isascii() and length.isdigit() and len(length) < 10 and int(length) <= MAX_BODY_BYTES:
             body = environ["wsgi.input"].read(int(length))
         else:
             body = req.get_data()

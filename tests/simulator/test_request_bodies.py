@@ -36,21 +36,34 @@ def test_a_chunked_event_send_is_recorded_and_journaled_and_its_204_carries_no_l
         assert (entry["status"], entry["requestBody"]) == (204, json.loads(body))
 
 
-def test_a_body_without_a_stated_length_is_read_to_its_end(app, portal):
-    # what a WSGI server that passes chunked bodies through does: no CONTENT_LENGTH, the input marked as ending
-    body = json.dumps({"properties": {"email": "bo@acme.io"}}).encode()
+def _call(app, body: bytes, **environ) -> tuple[str, bytes]:
     environ = {
         "REQUEST_METHOD": "POST", "PATH_INFO": "/crm/v3/objects/contacts", "QUERY_STRING": "", "SERVER_NAME": "sim",
         "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "HTTP_HOST": "sim",
         "HTTP_AUTHORIZATION": f"Bearer {TOKEN}", "CONTENT_TYPE": "application/json", "wsgi.input": io.BytesIO(body),
-        "wsgi.input_terminated": True, "wsgi.errors": sys.stderr, "wsgi.multithread": True,
-        "wsgi.multiprocess": False, "wsgi.run_once": False,
-    }  # fmt: skip
+        "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False,
+    } | environ  # fmt: skip
     statuses = []
     answer = b"".join(app(environ, lambda status, headers, exc_info=None: statuses.append(status)))
-    assert statuses[0].startswith("201")
+    return statuses[0], answer
+
+
+def test_a_body_without_a_stated_length_is_read_to_its_end(app, portal):
+    # what a WSGI server that passes chunked bodies through does: no CONTENT_LENGTH, the input marked as ending
+    body = json.dumps({"properties": {"email": "bo@acme.io"}}).encode()
+    status, answer = _call(app, body, **{"wsgi.input_terminated": True})
+    assert status.startswith("201")
     assert json.loads(answer)["properties"]["email"] == "bo@acme.io"
     assert portal.journal.query(limit=1)[1][0].request_body == body
+
+
+def test_without_a_stated_length_or_a_terminated_input_there_is_no_body(app, portal):
+    # as werkzeug has it (an unbounded input is never read): what every GET is, so it must cost nothing
+    status, answer = _call(app, json.dumps({"properties": {"email": "bo@acme.io"}}).encode())
+    assert status.startswith("400")
+    assert json.loads(answer)["category"] == "VALIDATION_ERROR"
+    assert portal.journal.query(limit=1)[1][0].request_body == b""
+    assert portal.journal.query(limit=1)[1][0].dump()["requestBody"] is None
 
 
 def test_the_route_and_the_journal_see_one_read_of_the_body(api, portal):
