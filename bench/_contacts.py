@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import time
-from pathlib import Path
 
 from simulator.crm.inputs import BatchUpdateInput, ObjectCreate
 from simulator.crm.properties import Option, PropertyCreate
@@ -73,10 +72,3 @@ def load(portal: Portal, *, rewrite: bool = False) -> float:
                 for i in range(first, first + CHUNK)
             ])  # fmt: skip
     return time.perf_counter() - started
-
-
-def rss_bytes() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError("RSS needs /proc (Linux)")

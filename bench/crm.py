@@ -15,7 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench._contacts import CONTACTS, load, rss_bytes
+from bench._contacts import CONTACTS, load
+from bench._memory import rss_bytes
 from simulator.hub import Hub
 from simulator.testing import Simulator
 

@@ -10,19 +10,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent  # the child imports bench._memory from the checkout
 USERS, DAYS, SEED = 100_000, 30, 1
 TIME_TARGET_S, MEMORY_TARGET_MB = 60.0, 300.0
 
-# VmHWM is the peak of this process's own memory since it started. Not ru_maxrss: Linux carries that across
-# fork and exec, so it would report the parent's size when the parent is bigger (as after the CRM benchmark).
 CHILD = """
 import json, os, sys, time
 from pathlib import Path
-def peak_mb():
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+from bench._memory import peak_mb
 os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 from scenarios.model import load_scenario
 from scenarios.output import generate
@@ -39,7 +36,7 @@ def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         child = subprocess.run([sys.executable, "-c", CHILD, out, str(USERS), str(DAYS), str(SEED)],
-                               capture_output=True, text=True, check=True)
+                               capture_output=True, text=True, check=True, cwd=ROOT)
         total = time.perf_counter() - started  # what the command costs: interpreter, imports, Faker pools, files
     figures = json.loads(child.stdout)
     rate = figures["events"] / figures["generate_s"]

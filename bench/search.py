@@ -5,7 +5,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from bench._contacts import CHUNK, CONTACTS, DAY_MS, START_MS, load, rss_bytes
+from bench._contacts import CHUNK, CONTACTS, DAY_MS, START_MS, load
+from bench._memory import rss_bytes
 from simulator.crm.search import SearchRequest
 from simulator.hub import Hub
 from simulator.testing import Simulator

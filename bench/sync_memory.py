@@ -6,7 +6,7 @@ events a user a day, so a longer file is a longer history of the same product (2
 200). A child process syncs it through the real sync core (`scoring.stream.sync_file`: outbox on disk, scorer,
 mapping, batches, client) against an httpx MockTransport that answers as HubSpot would (upsert results with ids,
 204 for event batches) and keeps no state, so what is measured is the sync, and the rate limit does not set the
-time. The child reports its peak RSS (ru_maxrss) and its RSS once the profiles are loaded, before the first event.
+time. The child reports its peak RSS (VmHWM) and its RSS once the profiles are loaded, before the first event.
 The target: the 2M-event peak within 10% of the 200k-event peak.
 
 HUBSIM_BENCH_SYNC_MEMORY_SIZES="20000,100000" runs other sizes (a quicker look)."""
@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+
+from bench._memory import peak_mb, rss_mb
 
 USERS = 2_000
 ACCOUNTS = 400
@@ -98,7 +99,7 @@ def hubspot(request: httpx.Request) -> httpx.Response:
 
 
 def measure(folder: Path) -> dict:
-    """Sync the folder's events; the figures (run in a child process: ru_maxrss is the process's peak)."""
+    """Sync the folder's events; the figures (run in a child process: its peak is the sync's alone)."""
     from scoring.client import HubSpotClient
     from scoring.outbox import Outbox
     from scoring.stream import read_jsonl, sync_file
@@ -109,7 +110,7 @@ def measure(folder: Path) -> dict:
     sync = Sync(client, outbox=Outbox(folder / "outbox.sqlite"))
     sync.ensure_schema()
     sync.add_profiles(read_jsonl(folder / "users.jsonl"), read_jsonl(folder / "accounts.jsonl"))
-    ready = _rss_mb()
+    ready = rss_mb()
     started = time.perf_counter()
     sync_file(sync, folder / "events.jsonl", CHUNK)
     elapsed = time.perf_counter() - started
@@ -118,12 +119,7 @@ def measure(folder: Path) -> dict:
     client.close()
     return {"events": sync.summary.events_seen, "sent": counts["sent"], "pending": counts["pending"],
             "requests": client.stats.requests, "seconds": elapsed, "ready_mb": ready,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+            "peak_mb": peak_mb()}
 
 
 def run() -> list[dict]:
