@@ -43,7 +43,6 @@ class Send:
     events: list[dict[str, Any]]
     attempt: int  # the attemptNumber of the next attempt: 0 first
     due: datetime
-    released: bool = False  # its batch is closed: no event joins it any more
 
     def export(self) -> dict[str, Any]:
         return {"id": self.id, "appId": self.app_id, "events": self.events, "attempt": self.attempt,
@@ -68,6 +67,9 @@ class Outbox:
         self.seed = seed
         self._sends: dict[int, Send] = {}
         self._open: dict[int, Send] = {}  # app id -> its batch still taking events
+        # batches not yet released, full ones included: a flush must not walk the sends waiting for a retry, which
+        # pile up by the thousand while a receiver is down
+        self._unreleased: list[Send] = []
         self._next_send = 1
         self._flush_pending = False
         self._attempts: deque[dict[str, Any]] = deque(maxlen=ATTEMPT_LOG_SIZE)
@@ -81,6 +83,7 @@ class Outbox:
         if batch is None or len(batch.events) >= BATCH_SIZE:
             batch = self._open[app_id] = Send(self._next_send, app_id, [], 0, self._now())
             self._sends[batch.id] = batch
+            self._unreleased.append(batch)
             self._next_send += 1
         batch.events.append(event)
         if not self._flush_pending:
@@ -93,13 +96,12 @@ class Outbox:
 
     def _flush(self, due: datetime) -> list[Outbound]:
         self._flush_pending = False
-        batches = [s for s in self._sends.values() if not s.released]
+        batches, self._unreleased = self._unreleased, []
         self._open.clear()
         return [send for batch in batches if (send := self._release(batch)) is not None]
 
     def _release(self, send: Send) -> Outbound | None:
         """The outbound work of the send's next attempt, or None when its app has no target any more."""
-        send.released = True
         target = self._target(send.app_id)
         if self._closed or target is None:
             self._sends.pop(send.id, None)  # HubSpot pauses an app's subscriptions while it has no target URL
@@ -179,7 +181,6 @@ class Outbox:
     def resume(self) -> None:
         """Schedule every undelivered send at its due time (at once when that has passed)."""
         for send in self._sends.values():
-            send.released = True
             self._schedule_at(send.due, self._retry_job(send))
 
     def export(self) -> dict[str, Any]:
@@ -192,7 +193,7 @@ class Outbox:
         self.seed, self._next_send = seed, next_send
         for row in data["pending"]:
             send = Send(int(row["id"]), int(row["appId"]), list(row["events"]), int(row["attempt"]),
-                        parse_moment(row["due"]), released=True)
+                        parse_moment(row["due"]))
             if not 0 <= send.attempt <= MAX_RETRIES or not 0 < send.id < next_send or send.id in self._sends:
                 raise ValueError(f"pending send {send.id}: bad id or attempt")
             if not send.events or len(send.events) > BATCH_SIZE or not all(
