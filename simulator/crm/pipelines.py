@@ -261,30 +261,18 @@ class PipelineStore:
         for stage in live:
             self._metadata(stage.metadata)
 
-    # --- deals -------------------------------------------------------------------------------------------------
+    # --- records in a pipeline ------------------------------------------------------------------------------------
 
     def deal_values(self, current: Mapping[str, str], changes: Mapping[str, str], now: datetime) -> dict[str, str]:
         """A deal write's pipeline and stage checked against each other, and what the stage calculates."""
         if "pipeline" not in changes and "dealstage" not in changes:
             return {}
-        pipeline_id = changes.get("pipeline", current.get("pipeline")) or "default"
-        pipeline = self._pipelines.get(pipeline_id)
-        if pipeline is None or pipeline.archived:
-            allowed = ", ".join(p.id for p in self.all())
-            problem = PropertyValueError("pipeline", "INVALID_OPTION",
-                                         f"{pipeline_id} was not one of the allowed options: [{allowed}]")
-            raise invalid_property_values([problem], self._portal_id)
-        extra = {"pipeline": pipeline_id} if not current.get("pipeline") and "pipeline" not in changes else {}
+        pipeline, extra = self._written_pipeline("pipeline", "default", current, changes)
         stage_id = changes.get("dealstage", current.get("dealstage"))
         if not stage_id:
             return {**extra, "hs_deal_stage_probability": "", "hs_is_closed": "", "hs_is_closed_won": "",
                     "hs_is_closed_lost": ""}  # fmt: skip
-        stage = pipeline.stage(stage_id)
-        if stage is None:
-            allowed = ", ".join(s.id for s in pipeline.stages if not s.archived)
-            problem = PropertyValueError("dealstage", "INVALID_OPTION",
-                                         f"{stage_id} was not one of the allowed options: [{allowed}]")
-            raise invalid_property_values([problem], self._portal_id)
+        stage = self._written_stage(pipeline, "dealstage", stage_id)
         won = stage.is_closed and Decimal(stage.probability) == 1
         calculated = {
             "hs_deal_stage_probability": format(Decimal(stage.probability).normalize(), "f"),
@@ -295,6 +283,36 @@ class PipelineStore:
         if stage.is_closed and not changes.get("closedate", current.get("closedate")):
             calculated["closedate"] = iso(now)  # HubSpot stamps the close date when a deal closes without one
         return {**extra, **calculated}
+
+    def ticket_values(self, current: Mapping[str, str], changes: Mapping[str, str], now: datetime) -> dict[str, str]:
+        """A ticket write's pipeline and stage checked against each other; no pipeline named is the default one."""
+        if "hs_pipeline" not in changes and "hs_pipeline_stage" not in changes:
+            return {}
+        pipeline, extra = self._written_pipeline("hs_pipeline", "0", current, changes)
+        if stage_id := changes.get("hs_pipeline_stage", current.get("hs_pipeline_stage")):
+            self._written_stage(pipeline, "hs_pipeline_stage", stage_id)
+        return extra
+
+    def _written_pipeline(self, name: str, default: str, current: Mapping[str, str],
+                          changes: Mapping[str, str]) -> tuple[Pipeline, dict[str, str]]:
+        """The pipeline a write leaves its record in (400 when there is none such), and the default it names."""
+        pipeline_id = changes.get(name, current.get(name)) or default
+        pipeline = self._pipelines.get(pipeline_id)
+        if pipeline is None or pipeline.archived:
+            allowed = ", ".join(p.id for p in self.all())
+            problem = PropertyValueError(name, "INVALID_OPTION",
+                                         f"{pipeline_id} was not one of the allowed options: [{allowed}]")
+            raise invalid_property_values([problem], self._portal_id)
+        return pipeline, {name: pipeline_id} if not current.get(name) and name not in changes else {}
+
+    def _written_stage(self, pipeline: Pipeline, name: str, stage_id: str) -> Stage:
+        stage = pipeline.stage(stage_id)
+        if stage is None:
+            allowed = ", ".join(s.id for s in pipeline.stages if not s.archived)
+            problem = PropertyValueError(name, "INVALID_OPTION",
+                                         f"{stage_id} was not one of the allowed options: [{allowed}]")
+            raise invalid_property_values([problem], self._portal_id)
+        return stage
 
     # --- snapshots ---------------------------------------------------------------------------------------------
 

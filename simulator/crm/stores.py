@@ -165,6 +165,8 @@ class CrmStores:
             return _contact_values
         if object_type is DEALS:
             return self.pipelines.deal_values
+        if object_type is TICKETS:
+            return self.ticket_pipelines.ticket_values
         if object_type is TASKS:
             return _task_values
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 PIPELINES = "/crm/v3/pipelines/tickets"
@@ -89,3 +91,37 @@ def test_a_file_without_ticket_pipelines_loads_the_default_and_a_bad_one_is_refu
     assert refused.status_code == 400
     assert refused.json()["message"] == ("Invalid snapshot: ticketPipelines: Ticket stages need metadata.ticketState "
                                          "OPEN or CLOSED. Nothing was restored.")  # fmt: skip
+
+
+def _problem(response) -> dict:
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["category"] == "VALIDATION_ERROR"
+    return json.loads(body["message"].partition("Property values were not valid: ")[2])[0]
+
+
+def test_a_ticket_in_no_named_pipeline_goes_to_the_default_one(api):
+    created = api.post("/crm/v3/objects/tickets", json={"properties": {"subject": "SSO", "hs_pipeline_stage": "3"}})
+    assert created.status_code == 201, created.text
+    assert (created.json()["properties"]["hs_pipeline"], created.json()["properties"]["hs_pipeline_stage"]) == ("0", "3")
+
+
+def test_a_ticket_stage_of_no_pipeline_of_the_ticket_is_invalid_option_and_changes_nothing(api):
+    other = api.post(PIPELINES, json={"label": "Onboarding", "displayOrder": 1, "stages": [
+        {"label": "Kickoff", "displayOrder": 0, "metadata": {"ticketState": "OPEN"}}]}).json()  # fmt: skip
+    kickoff = other["stages"][0]["id"]
+    problem = _problem(api.post("/crm/v3/objects/tickets", json={"properties": {
+        "subject": "SSO", "hs_pipeline": "0", "hs_pipeline_stage": kickoff}}))  # fmt: skip
+    assert (problem["name"], problem["error"]) == ("hs_pipeline_stage", "INVALID_OPTION")
+    assert problem["message"] == f"{kickoff} was not one of the allowed options: [1, 2, 3, 4]"
+    ticket = api.post("/crm/v3/objects/tickets", json={"properties": {"subject": "SSO", "hs_pipeline_stage": "1"}})
+    ticket_id = ticket.json()["id"]
+    moved = api.patch(f"/crm/v3/objects/tickets/{ticket_id}", json={"properties": {"hs_pipeline": other["id"]}})
+    assert _problem(moved)["message"] == f"1 was not one of the allowed options: [{kickoff}]"
+    both = api.patch(f"/crm/v3/objects/tickets/{ticket_id}",
+                     json={"properties": {"hs_pipeline": other["id"], "hs_pipeline_stage": kickoff}})
+    assert both.json()["properties"]["hs_pipeline_stage"] == kickoff
+    unknown = api.patch(f"/crm/v3/objects/tickets/{ticket_id}", json={"properties": {"hs_pipeline": "77"}})
+    assert _problem(unknown)["name"] == "hs_pipeline"
+    assert api.get(f"/crm/v3/objects/tickets/{ticket_id}?properties=hs_pipeline").json()["properties"]["hs_pipeline"] \
+        == other["id"]
