@@ -2,12 +2,13 @@
 written from the same records, definitions and pipelines the v3 routes read: one record, many wire formats.
 
 Shapes from HubSpot's legacy API reference (legacy.developers.hubspot.com): a property is
-`{"value", "versions": [...]}`, contacts are keyed by `vid`, pages say `has-more` with `vid-offset` / `offset`.
+`{"value", "versions": [...]}`, contacts are keyed by `vid`, pages say `has-more` with `vid-offset` / `offset`, and a
+date or datetime value is a string of epoch milliseconds (a date: its midnight UTC), where v3 writes ISO-8601.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from typing import Any
 
 from simulator.crm.object_types import ObjectType
@@ -26,17 +27,30 @@ def _ms(stamp: str | None) -> int | None:
     return millis(moment) if moment else None
 
 
+def time_properties(definitions: Iterable[PropertyDefinition]) -> frozenset[str]:
+    """The names whose values the legacy formats write in epoch milliseconds."""
+    return frozenset(d.name for d in definitions if d.type in ("date", "datetime"))
+
+
+def _value(name: str, value: str, times: Set[str]) -> str:
+    if name in times and value:
+        ms = _ms(value)
+        if ms is not None:
+            return str(ms)
+    return value
+
+
 def _names(record: Record, names: Sequence[str] | None) -> list[str]:
     return sorted(record.values) if names is None else [n for n in names if n in record.values]
 
 
-def contact_properties(record: Record, names: Sequence[str] | None) -> dict[str, Any]:
+def contact_properties(record: Record, names: Sequence[str] | None, times: Set[str]) -> dict[str, Any]:
     """Contacts v1: each value with its versions, newest first (`source-type`, `timestamp` in ms)."""
     return {
         name: {
-            "value": record.values[name],
+            "value": _value(name, record.values[name], times),
             "versions": [
-                {"value": value, "source-type": source, "source-id": None, "source-label": None,
+                {"value": _value(name, value, times), "source-type": source, "source-id": None, "source-label": None,
                  "timestamp": millis(at), "selected": False}
                 for value, at, source in record.history(name)
             ],
@@ -45,7 +59,8 @@ def contact_properties(record: Record, names: Sequence[str] | None) -> dict[str,
     }  # fmt: skip
 
 
-def object_properties(record: Record, names: Sequence[str] | None, *, latest_only: bool = False) -> dict[str, Any]:
+def object_properties(record: Record, names: Sequence[str] | None, times: Set[str], *,
+                      latest_only: bool = False) -> dict[str, Any]:
     """Companies v2 and deals v1: the value, when and by what it was last set, and its versions (only the latest
     with deals v1's `allPropertiesFetchMode=latest_version`)."""
     shown = {}
@@ -55,14 +70,15 @@ def object_properties(record: Record, names: Sequence[str] | None, *, latest_onl
             history = history[:1]
         _, at, source = history[0]
         shown[name] = {
-            "value": record.values[name], "timestamp": millis(at), "source": source, "sourceId": None,
-            "versions": [{"name": name, "value": value, "timestamp": millis(when), "source": origin, "sourceVid": []}
+            "value": _value(name, record.values[name], times), "timestamp": millis(at), "source": source,
+            "sourceId": None,
+            "versions": [{"name": name, "value": _value(name, value, times), "timestamp": millis(when), "source": origin, "sourceVid": []}
                          for value, when, origin in history],
         }  # fmt: skip
     return shown
 
 
-def contact(record: Record, portal_id: int, names: Sequence[str] | None) -> dict[str, Any]:
+def contact(record: Record, portal_id: int, names: Sequence[str] | None, times: Set[str]) -> dict[str, Any]:
     vid = int(record.id)
     identities = [{"type": "LEAD_GUID", "value": f"hubsim-{vid}", "timestamp": millis(record.created_at)}]
     if "email" in record.values:
@@ -75,24 +91,24 @@ def contact(record: Record, portal_id: int, names: Sequence[str] | None) -> dict
         "portal-id": portal_id,
         "is-contact": True,
         "addedAt": millis(record.created_at),
-        "properties": contact_properties(record, names),
+        "properties": contact_properties(record, names, times),
         "identity-profiles": [{"vid": vid, "saved-at-timestamp": millis(record.updated_at), "deleted-changed-timestamp": 0,
                                "identities": identities}],  # fmt: skip
     }
 
 
-def company(record: Record, portal_id: int, names: Sequence[str] | None) -> dict[str, Any]:
+def company(record: Record, portal_id: int, names: Sequence[str] | None, times: Set[str]) -> dict[str, Any]:
     return {"portalId": portal_id, "companyId": int(record.id), "isDeleted": record.archived,
-            "properties": object_properties(record, names)}  # fmt: skip
+            "properties": object_properties(record, names, times)}  # fmt: skip
 
 
-def deal(record: Record, portal_id: int, names: Sequence[str] | None, links: dict[str, list[int]], *,
-         latest_only: bool = False) -> dict[str, Any]:
+def deal(record: Record, portal_id: int, names: Sequence[str] | None, times: Set[str], links: dict[str, list[int]],
+         *, latest_only: bool = False) -> dict[str, Any]:
     return {
         "portalId": portal_id, "dealId": int(record.id), "isDeleted": record.archived,
         "associations": {"associatedVids": links.get("contacts", []),
                          "associatedCompanyIds": links.get("companies", []), "associatedDealIds": []},
-        "properties": object_properties(record, names, latest_only=latest_only),
+        "properties": object_properties(record, names, times, latest_only=latest_only),
     }  # fmt: skip
 
 

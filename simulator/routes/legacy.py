@@ -21,6 +21,10 @@ PAGE_LIMIT = 250  # the largest count/limit the v1/v2 paged routes take (HubSpot
 VIDS_BATCH_LIMIT = 100  # contacts v1 "get a batch of contacts by vid": up to 100 vids per request
 
 
+def _times(object_type: str) -> frozenset[str]:
+    return legacy.time_properties(portal().properties(object_type).all())
+
+
 def _offset(name: str) -> str | None:
     raw = query_str(name)
     return raw if is_decimal_id(raw) else None
@@ -39,14 +43,16 @@ def _page(object_type: str, limit_name: str, offset_name: str):
 def get_all_contacts():
     records, more, offset = _page("contacts", "count", "vidOffset")
     names = query_list("property") or list(legacy.CONTACT_PAGE_PROPERTIES)
-    contacts = [legacy.contact(r, portal().id, names) for r in records]
+    times = _times("contacts")
+    contacts = [legacy.contact(r, portal().id, names, times) for r in records]
     return {"contacts": contacts, "has-more": more, "vid-offset": offset}
 
 
 @bp.get("/contacts/v1/contact/vid/<contact_id>/profile")
 @requires("crm.objects.contacts.read")
 def get_contact_by_id(contact_id: str):
-    return legacy.contact(portal().objects("contacts").get(contact_id), portal().id, query_list("property"))
+    return legacy.contact(portal().objects("contacts").get(contact_id), portal().id, query_list("property"),
+                          _times("contacts"))
 
 
 @bp.get("/contacts/v1/contact/vids/batch/")
@@ -57,8 +63,8 @@ def get_contacts_by_vids():
     store, vids = portal().objects("contacts"), query_list("vid") or []
     if len(vids) > VIDS_BATCH_LIMIT:
         raise ValidationError(f"At most {VIDS_BATCH_LIMIT} vids, got {len(vids)}")
-    names = query_list("property")
-    return {vid: legacy.contact(store.get(vid), portal().id, names) for vid in dict.fromkeys(vids)
+    names, times = query_list("property"), _times("contacts")
+    return {vid: legacy.contact(store.get(vid), portal().id, names, times) for vid in dict.fromkeys(vids)
             if is_decimal_id(vid) and store.exists(vid)}
 
 
@@ -66,7 +72,7 @@ def get_contacts_by_vids():
 @requires("crm.objects.contacts.read")
 def get_contact_by_email(email: str):
     record = portal().objects("contacts").get(email, id_property="email")
-    return legacy.contact(record, portal().id, query_list("property"))
+    return legacy.contact(record, portal().id, query_list("property"), _times("contacts"))
 
 
 @bp.get("/companies/v2/companies/paged")
@@ -75,16 +81,18 @@ def get_all_companies():
     records, more, offset = _page("companies", "limit", "offset")
     # hubspot3 names its properties in propertiesWithHistory only: shown like `properties` (versions are always on)
     names = list(dict.fromkeys((query_list("properties") or []) + (query_list("propertiesWithHistory") or [])))
-    return {"companies": [legacy.company(r, portal().id, names) for r in records], "has-more": more, "offset": offset}
+    times = _times("companies")
+    return {"companies": [legacy.company(r, portal().id, names, times) for r in records], "has-more": more,
+            "offset": offset}
 
 
 @bp.get("/companies/v2/companies/<company_id>")
 @requires("crm.objects.companies.read")
 def get_company(company_id: str):
-    return legacy.company(portal().objects("companies").get(company_id), portal().id, None)
+    return legacy.company(portal().objects("companies").get(company_id), portal().id, None, _times("companies"))
 
 
-def _deal(record, names):
+def _deal(record, names, times):
     if query_bool("includeAllProperties", default=False):  # deals v1: every property, not only those named
         names = None
     links = {}
@@ -93,7 +101,7 @@ def _deal(record, names):
         links = {other.name: [int(i) for i, _ in crm.associations.targets(DEALS, record.id, other)]
                  for other in (CONTACTS, COMPANIES)}
     latest_only = query_str("allPropertiesFetchMode") == "latest_version"
-    return legacy.deal(record, portal().id, names, links, latest_only=latest_only)
+    return legacy.deal(record, portal().id, names, times, links, latest_only=latest_only)
 
 
 @bp.get("/deals/v1/deal/paged")
@@ -101,13 +109,14 @@ def _deal(record, names):
 def get_all_deals():
     records, more, offset = _page("deals", "limit", "offset")
     names = query_list("properties") or []
-    return {"deals": [_deal(r, names) for r in records], "hasMore": more, "offset": offset}
+    times = _times("deals")
+    return {"deals": [_deal(r, names, times) for r in records], "hasMore": more, "offset": offset}
 
 
 @bp.get("/deals/v1/deal/<deal_id>")
 @requires("crm.objects.deals.read")
 def get_deal(deal_id: str):
-    return _deal(portal().objects("deals").get(deal_id), None)
+    return _deal(portal().objects("deals").get(deal_id), None, _times("deals"))
 
 
 @bp.get("/properties/v1/<object_type>/properties")

@@ -171,3 +171,28 @@ def test_sunset_and_unsimulated_legacy_routes_answer_404_not_simulated(api, path
     answer = api.get(path)
     assert answer.status_code == 404
     assert answer.json()["message"].startswith("hubsim does not simulate")
+
+
+def test_dates_and_datetimes_are_epoch_milliseconds_in_every_legacy_format(api):
+    # HubSpot's v1/v2 formats write a time as ms (a date: its midnight UTC); v3 keeps ISO-8601 for the same record
+    api.post("/crm/v3/properties/contacts", json={"name": "trial_ends", "label": "Trial ends", "type": "date",
+                                                   "fieldType": "date", "groupName": "contactinformation"})
+    ann = create(api, "contacts", email="ann@acme.io", trial_ends="2030-05-02")
+    api.patch(f"/crm/v3/objects/contacts/{ann['id']}", json={"properties": {"trial_ends": "2030-06-01"}})
+    created_ms = int(datetime.fromisoformat(ann["createdAt"].replace("Z", "+00:00")).timestamp() * 1000)
+    profile = api.get(f"/contacts/v1/contact/vid/{ann['id']}/profile").json()["properties"]
+    assert profile["createdate"]["value"] == str(created_ms)
+    assert profile["trial_ends"]["value"] == str(int(datetime(2030, 6, 1, tzinfo=UTC).timestamp() * 1000))
+    assert [v["value"] for v in profile["trial_ends"]["versions"]] == [
+        str(int(datetime(2030, d.month, d.day, tzinfo=UTC).timestamp() * 1000))
+        for d in (datetime(2030, 6, 1), datetime(2030, 5, 2))]
+    assert profile["email"]["value"] == "ann@acme.io"
+    v3 = api.get(f"/crm/v3/objects/contacts/{ann['id']}", params={"properties": "trial_ends,createdate"}).json()
+    assert v3["properties"]["trial_ends"] == "2030-06-01" and v3["properties"]["createdate"] == ann["createdAt"]
+
+    deal = create(api, "deals", dealname="Pilot", closedate="2030-07-01T12:00:00Z")
+    closes = str(int(datetime(2030, 7, 1, 12, tzinfo=UTC).timestamp() * 1000))
+    assert api.get(f"/deals/v1/deal/{deal['id']}").json()["properties"]["closedate"]["value"] == closes
+    acme = create(api, "companies", name="Acme")
+    company = api.get(f"/companies/v2/companies/{acme['id']}").json()["properties"]
+    assert company["createdate"]["value"].isdigit() and company["name"]["value"] == "Acme"
