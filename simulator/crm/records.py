@@ -46,7 +46,9 @@ class Record:
         """createdAt and updatedAt as the API writes them, formatted once per write rather than on every read."""
         stamps = self._stamps
         if stamps is None or stamps[0] is not self.created_at or stamps[1] is not self.updated_at:
-            stamps = self._stamps = (self.created_at, self.updated_at, iso(self.created_at), iso(self.updated_at))
+            created = iso(self.created_at)  # one string for both while never updated: it is kept per record
+            updated = created if self.updated_at == self.created_at else iso(self.updated_at)
+            stamps = self._stamps = (self.created_at, self.updated_at, created, updated)
         return stamps[2], stamps[3]
 
     def history(self, name: str) -> list[tuple[str, datetime, str]]:
