@@ -72,8 +72,8 @@ def object_properties(record: Record, names: Sequence[str] | None, times: Set[st
         shown[name] = {
             "value": _value(name, record.values[name], times), "timestamp": millis(at), "source": source,
             "sourceId": None,
-            "versions": [{"name": name, "value": _value(name, value, times), "timestamp": millis(when), "source": origin, "sourceVid": []}
-                         for value, when, origin in history],
+            "versions": [{"name": name, "value": _value(name, value, times), "timestamp": millis(when),
+                          "source": origin, "sourceVid": []} for value, when, origin in history],
         }  # fmt: skip
     return shown
 

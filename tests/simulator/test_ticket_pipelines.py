@@ -103,7 +103,8 @@ def _problem(response) -> dict:
 def test_a_ticket_in_no_named_pipeline_goes_to_the_default_one(api):
     created = api.post("/crm/v3/objects/tickets", json={"properties": {"subject": "SSO", "hs_pipeline_stage": "3"}})
     assert created.status_code == 201, created.text
-    assert (created.json()["properties"]["hs_pipeline"], created.json()["properties"]["hs_pipeline_stage"]) == ("0", "3")
+    properties = created.json()["properties"]
+    assert (properties["hs_pipeline"], properties["hs_pipeline_stage"]) == ("0", "3")
 
 
 def test_a_ticket_stage_of_no_pipeline_of_the_ticket_is_invalid_option_and_changes_nothing(api):
