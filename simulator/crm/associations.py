@@ -23,7 +23,7 @@ from simulator.crm.association_kinds import (
     spec,
     spec_with_label,
 )
-from simulator.crm.association_types import AssociationTypes
+from simulator.crm.association_types import AssociationTypes, LabelCreate, LabelUpdate
 from simulator.crm.inputs import AssociationTarget, AssociationType
 from simulator.crm.object_types import ObjectType, resolve
 from simulator.errors import HubSpotError, ValidationError
@@ -166,6 +166,30 @@ class AssociationStore:
 
     def labels(self, from_type: ObjectType, to_type: ObjectType) -> list[dict[str, Any]]:
         return [spec_with_label(k) for k in self.kinds.between(from_type, to_type)]
+
+    # --- custom labels (the associations schema API) ---------------------------------------------------------------
+
+    def create_label(self, from_type: ObjectType, to_type: ObjectType, request: LabelCreate) -> list[dict[str, Any]]:
+        """POST .../labels: the new label's type each way."""
+        with self._lock:
+            stored = self.kinds.add_label(from_type, to_type, request)
+            return [spec_with_label(kind) for kind in stored.kinds()]
+
+    def update_label(self, from_type: ObjectType, to_type: ObjectType, request: LabelUpdate) -> None:
+        with self._lock:
+            self.kinds.relabel(from_type, to_type, request)
+
+    def delete_label(self, from_type: ObjectType, to_type: ObjectType, type_id: int) -> None:
+        """Refused while a link carries it: deleting a label must not change what records are linked by."""
+        with self._lock:
+            stored = self.kinds.label(from_type, to_type, type_id)
+            # each link is stored both ways: count one direction
+            in_use = sum(1 for targets in self._edges.values() for linked in targets.values()
+                         for types in linked.values() if stored.id in types)  # fmt: skip
+            if in_use:
+                raise ValidationError(f"Label {type_id} is still on {in_use} association{'s' * (in_use != 1)}; "
+                                      "remove it from them first (batch/labels/archive)")  # fmt: skip
+            self.kinds.remove_label(stored)
 
     # --- the v4 writes -----------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from simulator.crm.associations import (
     BatchLabelled,
     BatchReadAssociations,
 )
+from simulator.crm.association_types import LabelCreate, LabelUpdate
 from simulator.crm.inputs import AssociationType
 from simulator.crm.object_types import ObjectType
 from simulator.routes.common import body, json_body, portal, query_int, query_str, requires
@@ -118,3 +119,24 @@ def batch_archive_labels(object_type: str, to_object_type: str):
 @requires(READ)
 def get_labels(object_type: str, to_object_type: str):
     return {"results": portal().crm.associations.labels(_type(object_type), _type(to_object_type))}
+
+
+@bp.post("/associations/<object_type>/<to_object_type>/labels")
+@requires(WRITE)
+def create_label(object_type: str, to_object_type: str):
+    created = portal().crm.associations.create_label(_type(object_type), _type(to_object_type), body(LabelCreate))
+    return {"results": created}
+
+
+@bp.put("/associations/<object_type>/<to_object_type>/labels")
+@requires(WRITE)
+def update_label(object_type: str, to_object_type: str):
+    portal().crm.associations.update_label(_type(object_type), _type(to_object_type), body(LabelUpdate))
+    return "", 204
+
+
+@bp.delete("/associations/<object_type>/<to_object_type>/labels/<int:association_type_id>")
+@requires(WRITE)
+def delete_label(object_type: str, to_object_type: str, association_type_id: int):
+    portal().crm.associations.delete_label(_type(object_type), _type(to_object_type), association_type_id)
+    return "", 204

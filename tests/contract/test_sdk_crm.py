@@ -151,3 +151,22 @@ def test_merge_and_gdpr_delete(sdk):
     with pytest.raises(ApiException) as raised:
         sdk.crm.contacts.basic_api.get_by_id(merged.id)
     assert raised.value.status == 404
+
+
+def test_associations_v4_custom_labels_through_the_schema_client(sdk):
+    from hubspot.crm.associations.v4.schema import (
+        PublicAssociationDefinitionCreateRequest,
+        PublicAssociationDefinitionUpdateRequest,
+    )
+
+    definitions = sdk.crm.associations.v4.schema.definitions_api
+    created = definitions.create("contacts", "companies", PublicAssociationDefinitionCreateRequest(
+        label="Billing contact", name="billing_contact"))
+    forward = created.results[0]
+    assert (forward.category, forward.label) == ("USER_DEFINED", "Billing contact")
+    definitions.update("contacts", "companies", PublicAssociationDefinitionUpdateRequest(
+        association_type_id=forward.type_id, label="Invoices to"))
+    labels = {t.type_id: t.label for t in definitions.get_all("contacts", "companies").results}
+    assert labels[forward.type_id] == "Invoices to"
+    definitions.remove("contacts", "companies", forward.type_id)
+    assert forward.type_id not in {t.type_id for t in definitions.get_all("contacts", "companies").results}
