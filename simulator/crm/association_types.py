@@ -21,7 +21,7 @@ from pydantic import Field
 from simulator.crm.association_kinds import DEFAULT_KIND, KINDS, AssociationKind
 from simulator.crm.object_types import ObjectType
 from simulator.errors import Conflict, ObjectNotFound, ValidationError
-from simulator.wire import WireModel, iso
+from simulator.wire import WireModel, is_decimal_id, iso
 
 USER_DEFINED = "USER_DEFINED"
 # Above every HUBSPOT_DEFINED id hubsim knows, so that one id names one kind whatever its category.
@@ -206,9 +206,9 @@ class AssociationTypes:
             self._custom.pop(type_id, None)
             self._labels.pop(type_id, None)
 
-    def label(self, from_type: ObjectType, to_type: ObjectType, type_id: int) -> StoredLabel:
-        """The custom label with this id (either direction) between the pair; 404 otherwise."""
-        stored = self._labels.get(type_id)
+    def label(self, from_type: ObjectType, to_type: ObjectType, type_id: int | str) -> StoredLabel:
+        """The custom label with this id (either direction) between the pair; 404 otherwise (any id: a path's too)."""
+        stored = self._labels.get(int(type_id)) if is_decimal_id(str(type_id)) else None
         if stored is None or {stored.from_type, stored.to_type} != {from_type.name, to_type.name}:
             raise ObjectNotFound(f"No custom association label {type_id} between {from_type.name} and "
                                  f"{to_type.name}")  # fmt: skip

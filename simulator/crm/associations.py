@@ -179,7 +179,7 @@ class AssociationStore:
         with self._lock:
             self.kinds.relabel(from_type, to_type, request)
 
-    def delete_label(self, from_type: ObjectType, to_type: ObjectType, type_id: int) -> None:
+    def delete_label(self, from_type: ObjectType, to_type: ObjectType, type_id: str) -> None:
         """Refused while a link carries it: deleting a label must not change what records are linked by."""
         with self._lock:
             stored = self.kinds.label(from_type, to_type, type_id)

@@ -135,8 +135,8 @@ def update_label(object_type: str, to_object_type: str):
     return "", 204
 
 
-@bp.delete("/associations/<object_type>/<to_object_type>/labels/<int:association_type_id>")
+@bp.delete("/associations/<object_type>/<to_object_type>/labels/<association_type_id>")
 @requires(WRITE)
-def delete_label(object_type: str, to_object_type: str, association_type_id: int):
+def delete_label(object_type: str, to_object_type: str, association_type_id: str):
     portal().crm.associations.delete_label(_type(object_type), _type(to_object_type), association_type_id)
     return "", 204

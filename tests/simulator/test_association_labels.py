@@ -84,6 +84,8 @@ def test_bad_label_requests_are_refused_and_change_nothing(api):
     assert api.put(LABELS, json={"associationTypeId": 279, "label": "Mine now"}).status_code == 404
     assert api.delete(f"{LABELS}/279").status_code == 404  # HubSpot's own unlabeled contact->company
     assert api.delete("/crm/v4/associations/contacts/deals/labels/1001").status_code == 404  # another pair's
+    assert api.delete(f"{LABELS}/abc").json()["message"] == "No custom association label abc between contacts and " \
+        "companies"
     assert [t for t in api.get(LABELS).json()["results"] if t["category"] == "HUBSPOT_DEFINED"] == \
         [t for t in before["results"] if t["category"] == "HUBSPOT_DEFINED"]
 
