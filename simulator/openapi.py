@@ -31,7 +31,7 @@ from simulator.crm.properties import (
     PropertyGroupUpdate,
     PropertyUpdate,
 )
-from simulator.crm.association_types import DefinitionCreate
+from simulator.crm.association_types import DefinitionCreate, LabelCreate, LabelUpdate
 from simulator.crm.schemas import SchemaCreate, SchemaUpdate
 from simulator.crm.search import SearchRequest
 from simulator.events.definitions import (
@@ -97,6 +97,8 @@ MODELS: list[type[BaseModel]] = [
     SchemaCreate,
     SchemaUpdate,
     DefinitionCreate,
+    LabelCreate,
+    LabelUpdate,
     PropertyDefinition,
     PropertyGroup,
     PropertyGroupCreate,
@@ -192,7 +194,8 @@ def _path_schema(name: str) -> dict[str, Any]:
         return {"type": "string", "pattern": "^[0-9]{1,12}$"}
     if name == "toObjectType":
         return {"type": "string", "enum": [t.name for t in OBJECT_TYPES]}
-    if name in ("toObjectId", "ownerId", "listId", "sourceListId", "recordId", "folderId", "newParentFolderId"):
+    if name in ("toObjectId", "ownerId", "listId", "sourceListId", "recordId", "folderId", "newParentFolderId",
+                "associationTypeId"):
         return {"type": "string", "pattern": "^[0-9]{1,12}$"}
     if name == "objectTypeId":
         return {"type": "string", "enum": [t.object_type_id for t in OBJECT_TYPES]}
@@ -267,6 +270,12 @@ def crm_associations(ops: Operations) -> None:
             body="BatchLabelled", responses={204: None})
     ops.add("GET", f"{types}/labels", "get_association_labels", tag="associations",
             responses={200: "AssociationLabels"})
+    ops.add("POST", f"{types}/labels", "create_association_label", tag="associations", body="LabelCreate",
+            responses={200: "AssociationLabels"})
+    ops.add("PUT", f"{types}/labels", "update_association_label", tag="associations", body="LabelUpdate",
+            responses={204: None})
+    ops.add("DELETE", f"{types}/labels/{{associationTypeId}}", "delete_association_label", tag="associations",
+            responses={204: None})
 
 
 def crm_owners(ops: Operations) -> None:
