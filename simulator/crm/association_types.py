@@ -27,7 +27,7 @@ USER_DEFINED = "USER_DEFINED"
 # Above every HUBSPOT_DEFINED id hubsim knows, so that one id names one kind whatever its category.
 FIRST_CUSTOM_TYPE_ID = 1001
 DEFINITION_LIMIT = 1000  # a bound on association definitions per portal (HubSpot's own is not documented)
-LABEL_LIMIT = 50  # custom labels per pair of object types (HubSpot's documented limit)
+LABEL_LIMIT = 50  # HubSpot's knowledge base: "up to 50 labels per object pair"
 LABEL_MAX_LENGTH = 100  # hubsim's bound on a label's length
 
 
