@@ -234,22 +234,22 @@ class AssociationTypes:
             raise ValueError(f"nextTypeId must be an integer from {FIRST_CUSTOM_TYPE_ID}")
         for row in data["definitions"]:
             stored = StoredDefinition.model_validate(row)
-            if not {stored.from_type, stored.to_type} <= known:
-                raise ValueError(f"association definition {stored.id} links an unknown object type")
-            ids = (stored.id, stored.inverse_id)
-            if stored.id == stored.inverse_id or any(self.get(i) or i >= next_id for i in ids):
-                raise ValueError(f"association definition {stored.id}: type ids repeated or not below nextTypeId")
+            self._check_restored("definition", stored, known, next_id)
             if self.default(stored.from_type, stored.to_type) is not None:
                 raise ValueError(f"association definition {stored.id} repeats a pair")
             self._add(stored)
         for row in data.get("labels", []):  # files from before custom labels have none
             label = StoredLabel.model_validate(row)
-            if not {label.from_type, label.to_type} <= known:
-                raise ValueError(f"association label {label.id} links an unknown object type")
-            ids = (label.id, label.inverse_id)
-            if label.id == label.inverse_id or any(self.get(i) or i >= next_id for i in ids):
-                raise ValueError(f"association label {label.id}: type ids repeated or not below nextTypeId")
+            self._check_restored("label", label, known, next_id)
             if label.from_type == label.to_type or self.default(label.from_type, label.to_type) is None:
                 raise ValueError(f"association label {label.id} labels a pair that cannot be associated")
             self._add_label(label)
         self.next_id = next_id
+
+    def _check_restored(self, what: str, stored: StoredDefinition | StoredLabel, known: set[str], next_id: int) -> None:
+        """A restored definition or label links known types, by two new ids below the file's nextTypeId."""
+        if not {stored.from_type, stored.to_type} <= known:
+            raise ValueError(f"association {what} {stored.id} links an unknown object type")
+        ids = (stored.id, stored.inverse_id)
+        if stored.id == stored.inverse_id or any(self.get(i) or i >= next_id for i in ids):
+            raise ValueError(f"association {what} {stored.id}: type ids repeated or not below nextTypeId")

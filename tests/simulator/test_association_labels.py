@@ -3,6 +3,8 @@ HubSpot's own types, kept in snapshots."""
 
 from __future__ import annotations
 
+import json
+
 LABELS = "/crm/v4/associations/contacts/companies/labels"
 
 
@@ -123,3 +125,17 @@ def test_a_pair_takes_at_most_fifty_labels_made_from_either_side(api):
     assert refused.status_code == 400
     assert refused.json()["message"] == "A pair of object types may have at most 50 custom labels"
     assert api.post("/crm/v4/associations/contacts/deals/labels", json={"label": "X", "name": "x"}).status_code == 200
+
+
+def test_a_snapshot_with_a_bad_label_is_refused_and_changes_nothing(api, other):
+    _billing(api)
+    exported = api.get("/_sim/snapshot").json()
+    other.post("/_sim/clock", json={"freeze": True})
+    before = other.get("/_sim/snapshot").json()
+    for bad in ({"id": 5000}, {"fromType": "contacts", "toType": "contacts"}, {"toType": "nonsense"}):
+        broken = json.loads(json.dumps(exported))
+        broken["schemas"]["associationTypes"]["labels"][0].update(bad)
+        refused = other.post("/_sim/snapshot", json=broken)
+        assert refused.status_code == 400, bad
+        assert "association label" in refused.json()["message"]
+    assert other.get("/_sim/snapshot").json() == before
